@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+// Environment is parsed once, at start; a bad value stops the process with a readable list.
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  LEADFLOW_DATA_DIR: z.string().min(1).default('./data'),
+  LEADFLOW_PUBLIC_URL: z.url().optional(),
+  LEADFLOW_ADMIN_EMAIL: z.email().optional(),
+  LEADFLOW_ADMIN_PASSWORD: z.string().min(10).optional(),
+  LEADFLOW_ORG: z.string().min(1).max(200).optional(),
+  LEADFLOW_SESSION_HOURS: z.coerce.number().positive().default(24 * 14),
+  LEADFLOW_LOGIN_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(10),
+  SMTP_URL: z.string().optional(),
+  SMTP_FROM: z.string().default('Leadflow <no-reply@leadflow.local>'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  NODE_ENV: z.string().default('development'),
+});
+
+export type Config = {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  publicUrl: string;
+  bootstrap: { email: string; password: string; org: string } | undefined;
+  sessionHours: number;
+  loginLimitPerMinute: number;
+  smtpUrl: string | undefined;
+  smtpFrom: string;
+  logLevel: string;
+  production: boolean;
+};
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const bootstrapVars = [e.LEADFLOW_ADMIN_EMAIL, e.LEADFLOW_ADMIN_PASSWORD, e.LEADFLOW_ORG];
+  const someBootstrap = bootstrapVars.some((v) => v !== undefined);
+  if (someBootstrap && !bootstrapVars.every((v) => v !== undefined)) {
+    throw new ConfigError(
+      'Invalid configuration:\n  LEADFLOW_ADMIN_EMAIL, LEADFLOW_ADMIN_PASSWORD and LEADFLOW_ORG must be set together',
+    );
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.LEADFLOW_DATA_DIR,
+    publicUrl: e.LEADFLOW_PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+    bootstrap: someBootstrap
+      ? { email: e.LEADFLOW_ADMIN_EMAIL!, password: e.LEADFLOW_ADMIN_PASSWORD!, org: e.LEADFLOW_ORG! }
+      : undefined,
+    sessionHours: e.LEADFLOW_SESSION_HOURS,
+    loginLimitPerMinute: e.LEADFLOW_LOGIN_LIMIT_PER_MINUTE,
+    smtpUrl: e.SMTP_URL,
+    smtpFrom: e.SMTP_FROM,
+    logLevel: e.LOG_LEVEL,
+    production: e.NODE_ENV === 'production',
+  };
+}

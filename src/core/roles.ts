@@ -1,0 +1,29 @@
+import { forbidden } from './errors.ts';
+import type { Actor } from './actor.ts';
+
+export const ROLES = ['admin', 'manager', 'rep', 'executive', 'partner'] as const;
+export type Role = (typeof ROLES)[number];
+
+// What each role may do. One table, so the access-matrix tests and the routes read the same truth.
+export const PERMISSIONS = {
+  'records:read': ['admin', 'manager', 'rep', 'executive'],
+  'records:write': ['admin', 'manager', 'rep', 'executive'],
+  'records:delete': ['admin', 'manager', 'rep', 'executive'],
+  'records:reassign': ['admin', 'manager'],
+  'audit:read': ['admin', 'manager', 'rep', 'executive'],
+  'org:audit': ['admin'],
+  'users:read': ['admin', 'manager', 'rep', 'executive'],
+  'users:manage': ['admin'],
+  'teams:manage': ['admin', 'manager'],
+  'apikeys:own': ['admin', 'manager', 'rep', 'executive', 'partner'],
+  'org:backup': ['admin'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export const can = (role: Role, permission: Permission): boolean =>
+  (PERMISSIONS[permission] as readonly Role[]).includes(role);
+
+export function assertCan(actor: Actor, permission: Permission): void {
+  if (!can(actor.role, permission)) throw forbidden();
+}

@@ -1,0 +1,112 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Config } from '../core/config.ts';
+import type { Database } from '../core/db.ts';
+import { createMailer, type Mailer } from '../core/mailer.ts';
+import { accountRoutes } from '../modules/accounts/routes.ts';
+import { auditRoutes } from '../modules/audit/routes.ts';
+import { authRoutes } from '../modules/auth/routes.ts';
+import { leadRoutes } from '../modules/leads/routes.ts';
+import { orgRoutes } from '../modules/orgs/routes.ts';
+import { userRoutes } from '../modules/users/routes.ts';
+import { registerAuth } from './auth.ts';
+import { registerIdempotency } from './idempotency.ts';
+import { registerProblemHandlers } from './problem.ts';
+
+export type AppOptions = {
+  database: Database;
+  config: Config;
+  mailer?: Mailer;
+  logger?: boolean | object;
+};
+
+const webDist = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+/** The one app factory: the server, the CLI and the tests all build Leadflow through it. */
+export async function buildApp({ database, config, mailer, logger }: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: logger ?? { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]'] },
+    bodyLimit: 1024 * 1024,
+    trustProxy: true,
+    ajv: { customOptions: { removeAdditional: false } },
+  });
+  const db = database.db;
+  const mail = mailer ?? createMailer(config, (message) => app.log.warn(message));
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerProblemHandlers(app);
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+  });
+  await app.register(fastifyCookie);
+  await app.register(fastifyRateLimit, { global: false, hook: 'preHandler' });
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Leadflow API',
+        version: '1',
+        description:
+          'The REST API of Leadflow, the inside-sales CRM. Authenticate with `Authorization: Bearer <api key>` ' +
+          '(create one with POST /api/v1/api-keys) or the session cookie from POST /api/v1/auth/login (then send ' +
+          '`X-CSRF-Token` on writes). Errors are RFC 9457 problem+json. Lists page with `cursor` and `limit`. ' +
+          'POST honours `Idempotency-Key`; PATCH honours `If-Match`.',
+      },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: 'lf_session' } } },
+      security: [{ apiKey: [] }, { session: [] }],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+
+  registerAuth(app, db);
+  registerIdempotency(app, db);
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+    try {
+      await database.executeSql('select 1');
+      return { status: 'ready', database: database.kind };
+    } catch {
+      return reply.code(503).send({ status: 'unavailable', database: database.kind });
+    }
+  });
+
+  orgRoutes(app, db, config);
+  authRoutes(app, db, config);
+  userRoutes(app, db, config, mail);
+  leadRoutes(app, db);
+  accountRoutes(app, db);
+  auditRoutes(app, db);
+
+  if (existsSync(webDist)) {
+    await app.register(fastifyStatic, { root: webDist, wildcard: false, maxAge: '1h' });
+    // Client-side routes (/leads/123) all load the SPA shell; unknown API paths stay 404 problems.
+    app.get('/*', { schema: { hide: true } }, (request, reply) => {
+      if (request.url.startsWith('/api/')) return reply.callNotFound();
+      return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    });
+  }
+
+  return app;
+}

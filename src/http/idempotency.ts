@@ -1,0 +1,80 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { and, eq } from 'drizzle-orm';
+import type { Db } from '../core/db.ts';
+import { AppError, badRequest } from '../core/errors.ts';
+import { idempotencyKeys } from '../core/idempotency-schema.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    idempotency: { orgId: string; userId: string; key: string } | null;
+  }
+}
+
+// A claim whose first request never finished (crash mid-request) may be retried after this.
+const ABANDONED_AFTER_MS = 60_000;
+
+/**
+ * Honours `Idempotency-Key` on POST: the first request claims the key, its answer is stored, and a
+ * retry with the same key and body gets that stored answer instead of doing the work again.
+ */
+export function registerIdempotency(app: FastifyInstance, db: Db): void {
+  app.decorateRequest('idempotency', null);
+
+  app.addHook('preHandler', async (request, reply) => {
+    const key = request.headers['idempotency-key'];
+    if (request.method !== 'POST' || key === undefined || !request.actor) return;
+    if (typeof key !== 'string' || key.length === 0 || key.length > 200) {
+      throw badRequest('Idempotency-Key must be 1 to 200 characters');
+    }
+    const { orgId, userId } = request.actor;
+    const requestHash = createHash('sha256')
+      .update(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`)
+      .digest('hex');
+    const claimed = await db
+      .insert(idempotencyKeys)
+      .values({ orgId, userId, key, requestHash })
+      .onConflictDoNothing()
+      .returning({ key: idempotencyKeys.key });
+    if (claimed.length > 0) {
+      request.idempotency = { orgId, userId, key };
+      return;
+    }
+    const where = and(eq(idempotencyKeys.orgId, orgId), eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key));
+    const [previous] = await db.select().from(idempotencyKeys).where(where);
+    if (!previous) throw new AppError(409, 'idempotency_in_progress', 'A request with this Idempotency-Key is in progress');
+    if (previous.requestHash !== requestHash) {
+      throw new AppError(422, 'idempotency_key_reused', 'This Idempotency-Key was used for a different request');
+    }
+    if (previous.statusCode === null) {
+      if (Date.now() - previous.createdAt.getTime() < ABANDONED_AFTER_MS) {
+        throw new AppError(409, 'idempotency_in_progress', 'A request with this Idempotency-Key is in progress');
+      }
+      await db.update(idempotencyKeys).set({ createdAt: new Date() }).where(where);
+      request.idempotency = { orgId, userId, key };
+      return;
+    }
+    reply.header('idempotent-replayed', 'true');
+    return reply.code(previous.statusCode).type('application/json').send(previous.response);
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    const claim = request.idempotency;
+    if (!claim) return payload;
+    const where = and(eq(idempotencyKeys.orgId, claim.orgId), eq(idempotencyKeys.userId, claim.userId), eq(idempotencyKeys.key, claim.key));
+    if (reply.statusCode >= 500) {
+      // The work failed on our side: free the key so a retry can do it properly.
+      await db.delete(idempotencyKeys).where(where);
+      return payload;
+    }
+    const text = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : null;
+    let response: unknown = null;
+    try {
+      response = text ? JSON.parse(text) : null;
+    } catch {
+      response = text;
+    }
+    await db.update(idempotencyKeys).set({ statusCode: reply.statusCode, response }).where(where);
+    return payload;
+  });
+}

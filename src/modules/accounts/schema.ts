@@ -1,0 +1,65 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+export const accounts = pgTable(
+  'accounts',
+  {
+    orgId: uuid('org_id').notNull(),
+    id: uuid('id').notNull(),
+    name: text('name').notNull(),
+    domain: text('domain'),
+    industry: text('industry'),
+    employeeCount: integer('employee_count'),
+    country: text('country'),
+    region: text('region'),
+    city: text('city'),
+    phone: text('phone'),
+    parentAccountId: uuid('parent_account_id'),
+    lifecycleStage: text('lifecycle_stage').notNull().default('prospect'),
+    ownerId: uuid('owner_id'),
+    notes: text('notes').notNull().default(''),
+    version: integer('version').notNull().default(1),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    deletedAt: timestamp('deleted_at', { withTimezone: true }),
+    searchText: text('search_text').generatedAlwaysAs(sql`lower(name || ' ' || coalesce(domain, ''))`),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    index('accounts_name_idx').on(t.orgId, t.name, t.id).where(sql`deleted_at is null`),
+    index('accounts_owner_idx').on(t.orgId, t.ownerId).where(sql`deleted_at is null`),
+    index('accounts_domain_idx').on(t.orgId, sql`lower(${t.domain})`),
+    index('accounts_search_idx').using('gin', sql`${t.searchText} gin_trgm_ops`),
+  ],
+);
+
+export const contacts = pgTable(
+  'contacts',
+  {
+    orgId: uuid('org_id').notNull(),
+    id: uuid('id').notNull(),
+    accountId: uuid('account_id'),
+    firstName: text('first_name').notNull().default(''),
+    lastName: text('last_name').notNull().default(''),
+    email: text('email'),
+    phone: text('phone'),
+    title: text('title'),
+    ownerId: uuid('owner_id'),
+    notes: text('notes').notNull().default(''),
+    version: integer('version').notNull().default(1),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    deletedAt: timestamp('deleted_at', { withTimezone: true }),
+    searchText: text('search_text').generatedAlwaysAs(
+      sql`lower(first_name || ' ' || last_name || ' ' || coalesce(email, ''))`,
+    ),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    index('contacts_account_idx').on(t.orgId, t.accountId).where(sql`deleted_at is null`),
+    index('contacts_name_idx').on(t.orgId, t.lastName, t.id).where(sql`deleted_at is null`),
+    index('contacts_owner_idx').on(t.orgId, t.ownerId).where(sql`deleted_at is null`),
+    index('contacts_email_idx').on(t.orgId, sql`lower(${t.email})`),
+    index('contacts_search_idx').using('gin', sql`${t.searchText} gin_trgm_ops`),
+  ],
+);

@@ -1,0 +1,272 @@
+import { and, asc, eq, ilike, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import type { Actor } from '../../core/actor.ts';
+import { assertVersion, type ExpectedVersion } from '../../core/concurrency.ts';
+import { decodeCursor, encodeCursor } from '../../core/cursor.ts';
+import type { Db } from '../../core/db.ts';
+import { notFound, validationFailed } from '../../core/errors.ts';
+import { newId } from '../../core/ids.ts';
+import { assertCan } from '../../core/roles.ts';
+import { recordAudit, recordAuditMany } from '../audit/service.ts';
+import { assertActiveUser } from '../users/service.ts';
+import { createsCycle, normaliseDomain, type LifecycleStage } from './model.ts';
+import { accounts, contacts } from './schema.ts';
+
+type AccountRow = typeof accounts.$inferSelect;
+type ContactRow = typeof contacts.$inferSelect;
+
+export type AccountFields = {
+  name?: string | undefined;
+  domain?: string | null | undefined;
+  industry?: string | null | undefined;
+  employeeCount?: number | null | undefined;
+  country?: string | null | undefined;
+  region?: string | null | undefined;
+  city?: string | null | undefined;
+  phone?: string | null | undefined;
+  parentAccountId?: string | null | undefined;
+  lifecycleStage?: LifecycleStage | undefined;
+  ownerId?: string | null | undefined;
+  notes?: string | undefined;
+};
+
+export type ContactFields = {
+  accountId?: string | null | undefined;
+  firstName?: string | undefined;
+  lastName?: string | undefined;
+  email?: string | null | undefined;
+  phone?: string | null | undefined;
+  title?: string | null | undefined;
+  ownerId?: string | null | undefined;
+  notes?: string | undefined;
+};
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+export function toAccountView(row: AccountRow) {
+  const { orgId: _org, searchText: _search, ...rest } = row;
+  return { ...rest, lifecycleStage: rest.lifecycleStage as LifecycleStage, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(), deletedAt: iso(row.deletedAt) };
+}
+export type AccountView = ReturnType<typeof toAccountView>;
+
+export function toContactView(row: ContactRow) {
+  const { orgId: _org, searchText: _search, ...rest } = row;
+  return { ...rest, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(), deletedAt: iso(row.deletedAt) };
+}
+export type ContactView = ReturnType<typeof toContactView>;
+
+const auditable = (row: AccountRow | ContactRow) => {
+  const { orgId: _org, searchText: _search, createdAt: _c, updatedAt: _u, version: _v, ...rest } = row;
+  return rest;
+};
+
+function tidy<T extends Record<string, unknown>>(input: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(input)) {
+    if (typeof value !== 'string') out[key] = value;
+    else if (key === 'domain') out[key] = normaliseDomain(value);
+    else if (key === 'email') out[key] = value.trim().toLowerCase() || null;
+    else if (key === 'country') out[key] = value.trim().toUpperCase() || null;
+    else if (['name', 'firstName', 'lastName', 'notes', 'lifecycleStage'].includes(key)) out[key] = value.trim();
+    else out[key] = value.trim() || null;
+  }
+  return out as T;
+}
+
+const likePattern = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+async function assertAccountExists(db: Db, actor: Actor, accountId: string | null | undefined, field: string): Promise<void> {
+  if (!accountId) return;
+  const [row] = await db
+    .select({ id: accounts.id })
+    .from(accounts)
+    .where(and(eq(accounts.orgId, actor.orgId), eq(accounts.id, accountId), isNull(accounts.deletedAt)));
+  if (!row) throw validationFailed([{ field, message: 'No such account in your organisation' }]);
+}
+
+export async function createAccount(db: Db, actor: Actor, input: AccountFields & { name: string }): Promise<AccountView> {
+  assertCan(actor, 'records:write');
+  const fields = tidy(input);
+  if (!fields.name) throw validationFailed([{ field: 'name', message: 'An account needs a name' }]);
+  const ownerId = fields.ownerId === undefined ? actor.userId : fields.ownerId;
+  return db.transaction(async (tx) => {
+    if (ownerId) await assertActiveUser(tx, actor, ownerId, 'ownerId');
+    await assertAccountExists(tx, actor, fields.parentAccountId, 'parentAccountId');
+    const [row] = await tx.insert(accounts).values({ ...fields, name: fields.name, ownerId, orgId: actor.orgId, id: newId() }).returning();
+    await recordAudit(tx, actor, { entityType: 'account', entityId: row!.id, action: 'create', after: auditable(row!) });
+    return toAccountView(row!);
+  });
+}
+
+export async function getAccount(db: Db, actor: Actor, id: string): Promise<AccountView & { contacts: ContactView[]; children: AccountView[] }> {
+  assertCan(actor, 'records:read');
+  const [row] = await db.select().from(accounts).where(and(eq(accounts.orgId, actor.orgId), eq(accounts.id, id)));
+  if (!row) throw notFound('Account');
+  const [people, children] = await Promise.all([
+    db.select().from(contacts).where(and(eq(contacts.orgId, actor.orgId), eq(contacts.accountId, id), isNull(contacts.deletedAt))).orderBy(asc(contacts.lastName)),
+    db.select().from(accounts).where(and(eq(accounts.orgId, actor.orgId), eq(accounts.parentAccountId, id), isNull(accounts.deletedAt))).orderBy(asc(accounts.name)),
+  ]);
+  return { ...toAccountView(row), contacts: people.map(toContactView), children: children.map(toAccountView) };
+}
+
+type ListFilter = { q?: string | undefined; ownerId?: string | undefined; cursor?: string | undefined; limit: number };
+
+/** Lists sorted by a text column with keyset pagination on (column, id). */
+async function listByName<Row extends { id: string }>(
+  db: Db,
+  table: typeof accounts | typeof contacts,
+  sortColumn: typeof accounts.name | typeof contacts.lastName,
+  conditions: SQL[],
+  filter: ListFilter,
+  sortValue: (row: Row) => string,
+): Promise<{ rows: Row[]; nextCursor: string | null }> {
+  if (filter.cursor) {
+    const cursor = decodeCursor(filter.cursor);
+    conditions.push(sql`(${sortColumn}, ${table.id}) > (${cursor.v}, ${cursor.id}::uuid)`);
+  }
+  const rows = (await db
+    .select()
+    .from(table)
+    .where(and(...conditions))
+    .orderBy(asc(sortColumn), asc(table.id))
+    .limit(filter.limit + 1)) as unknown as Row[];
+  const page = rows.slice(0, filter.limit);
+  const last = page.at(-1);
+  return { rows: page, nextCursor: rows.length > filter.limit && last ? encodeCursor({ v: sortValue(last), id: last.id }) : null };
+}
+
+export async function listAccounts(db: Db, actor: Actor, filter: ListFilter & { lifecycleStage?: LifecycleStage | undefined }) {
+  assertCan(actor, 'records:read');
+  const conditions: SQL[] = [eq(accounts.orgId, actor.orgId), isNull(accounts.deletedAt)];
+  if (filter.q?.trim()) conditions.push(ilike(accounts.searchText, likePattern(filter.q.trim())));
+  if (filter.ownerId) conditions.push(eq(accounts.ownerId, filter.ownerId));
+  if (filter.lifecycleStage) conditions.push(eq(accounts.lifecycleStage, filter.lifecycleStage));
+  const { rows, nextCursor } = await listByName<AccountRow>(db, accounts, accounts.name, conditions, filter, (row) => row.name);
+  return { data: rows.map(toAccountView), nextCursor };
+}
+
+export async function listContacts(db: Db, actor: Actor, filter: ListFilter & { accountId?: string | undefined }) {
+  assertCan(actor, 'records:read');
+  const conditions: SQL[] = [eq(contacts.orgId, actor.orgId), isNull(contacts.deletedAt)];
+  if (filter.q?.trim()) conditions.push(ilike(contacts.searchText, likePattern(filter.q.trim())));
+  if (filter.ownerId) conditions.push(eq(contacts.ownerId, filter.ownerId));
+  if (filter.accountId) conditions.push(eq(contacts.accountId, filter.accountId));
+  const { rows, nextCursor } = await listByName<ContactRow>(db, contacts, contacts.lastName, conditions, filter, (row) => row.lastName);
+  return { data: rows.map(toContactView), nextCursor };
+}
+
+export async function updateAccount(db: Db, actor: Actor, id: string, changes: AccountFields, expected: ExpectedVersion): Promise<AccountView> {
+  assertCan(actor, 'records:write');
+  const fields = tidy(changes);
+  if (fields.name !== undefined && !fields.name) throw validationFailed([{ field: 'name', message: 'An account needs a name' }]);
+  return db.transaction(async (tx) => {
+    const where = and(eq(accounts.orgId, actor.orgId), eq(accounts.id, id));
+    const [row] = await tx.select().from(accounts).where(and(where, isNull(accounts.deletedAt))).for('update');
+    if (!row) throw notFound('Account');
+    assertVersion(expected, row.version);
+    if (fields.ownerId && fields.ownerId !== row.ownerId) await assertActiveUser(tx, actor, fields.ownerId, 'ownerId');
+    if (fields.parentAccountId) {
+      await assertAccountExists(tx, actor, fields.parentAccountId, 'parentAccountId');
+      const all = await tx.select({ id: accounts.id, parent: accounts.parentAccountId }).from(accounts).where(and(eq(accounts.orgId, actor.orgId), sql`${accounts.parentAccountId} is not null`));
+      if (createsCycle(id, fields.parentAccountId, new Map(all.map((a) => [a.id, a.parent])))) {
+        throw validationFailed([{ field: 'parentAccountId', message: 'An account cannot sit under itself or its own subsidiaries' }]);
+      }
+    }
+    const [updated] = await tx.update(accounts).set({ ...fields, version: row.version + 1, updatedAt: new Date() }).where(where).returning();
+    await recordAudit(tx, actor, { entityType: 'account', entityId: id, action: 'update', before: auditable(row), after: auditable(updated!) });
+    return toAccountView(updated!);
+  });
+}
+
+export async function deleteAccount(db: Db, actor: Actor, id: string): Promise<void> {
+  assertCan(actor, 'records:delete');
+  await db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(accounts)
+      .set({ deletedAt: new Date(), version: sql`${accounts.version} + 1`, updatedAt: new Date() })
+      .where(and(eq(accounts.orgId, actor.orgId), eq(accounts.id, id), isNull(accounts.deletedAt)))
+      .returning({ id: accounts.id });
+    if (!row) throw notFound('Account');
+    await recordAudit(tx, actor, { entityType: 'account', entityId: id, action: 'delete' });
+  });
+}
+
+export async function createContact(db: Db, actor: Actor, input: ContactFields): Promise<ContactView> {
+  assertCan(actor, 'records:write');
+  const fields = tidy(input);
+  if (!fields.firstName && !fields.lastName && !fields.email) {
+    throw validationFailed([{ field: 'lastName', message: 'Give at least a name or an email' }]);
+  }
+  const ownerId = fields.ownerId === undefined ? actor.userId : fields.ownerId;
+  return db.transaction(async (tx) => {
+    if (ownerId) await assertActiveUser(tx, actor, ownerId, 'ownerId');
+    await assertAccountExists(tx, actor, fields.accountId, 'accountId');
+    const [row] = await tx.insert(contacts).values({ ...fields, ownerId, orgId: actor.orgId, id: newId() }).returning();
+    await recordAudit(tx, actor, { entityType: 'contact', entityId: row!.id, action: 'create', after: auditable(row!) });
+    return toContactView(row!);
+  });
+}
+
+export async function getContact(db: Db, actor: Actor, id: string): Promise<ContactView> {
+  assertCan(actor, 'records:read');
+  const [row] = await db.select().from(contacts).where(and(eq(contacts.orgId, actor.orgId), eq(contacts.id, id)));
+  if (!row) throw notFound('Contact');
+  return toContactView(row);
+}
+
+export async function updateContact(db: Db, actor: Actor, id: string, changes: ContactFields, expected: ExpectedVersion): Promise<ContactView> {
+  assertCan(actor, 'records:write');
+  const fields = tidy(changes);
+  return db.transaction(async (tx) => {
+    const where = and(eq(contacts.orgId, actor.orgId), eq(contacts.id, id));
+    const [row] = await tx.select().from(contacts).where(and(where, isNull(contacts.deletedAt))).for('update');
+    if (!row) throw notFound('Contact');
+    assertVersion(expected, row.version);
+    if (fields.ownerId && fields.ownerId !== row.ownerId) await assertActiveUser(tx, actor, fields.ownerId, 'ownerId');
+    await assertAccountExists(tx, actor, fields.accountId, 'accountId');
+    const merged = { ...row, ...fields };
+    if (!merged.firstName && !merged.lastName && !merged.email) {
+      throw validationFailed([{ field: 'lastName', message: 'Give at least a name or an email' }]);
+    }
+    const [updated] = await tx.update(contacts).set({ ...fields, version: row.version + 1, updatedAt: new Date() }).where(where).returning();
+    await recordAudit(tx, actor, { entityType: 'contact', entityId: id, action: 'update', before: auditable(row), after: auditable(updated!) });
+    return toContactView(updated!);
+  });
+}
+
+export async function deleteContact(db: Db, actor: Actor, id: string): Promise<void> {
+  assertCan(actor, 'records:delete');
+  await db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(contacts)
+      .set({ deletedAt: new Date(), version: sql`${contacts.version} + 1`, updatedAt: new Date() })
+      .where(and(eq(contacts.orgId, actor.orgId), eq(contacts.id, id), isNull(contacts.deletedAt)))
+      .returning({ id: contacts.id });
+    if (!row) throw notFound('Contact');
+    await recordAudit(tx, actor, { entityType: 'contact', entityId: id, action: 'delete' });
+  });
+}
+
+async function reassignOwned(db: Db, actor: Actor, table: typeof accounts | typeof contacts, entityType: string, fromUserId: string, toUserId: string, reason: string): Promise<number> {
+  assertCan(actor, 'records:reassign');
+  return db.transaction(async (tx) => {
+    const moved = await tx
+      .update(table)
+      .set({ ownerId: toUserId, version: sql`${table.version} + 1`, updatedAt: new Date() })
+      .where(and(eq(table.orgId, actor.orgId), eq(table.ownerId, fromUserId), isNull(table.deletedAt)))
+      .returning({ id: table.id });
+    await recordAuditMany(tx, actor, moved.map((row) => ({ entityType, entityId: row.id, action: 'update', before: { ownerId: fromUserId }, after: { ownerId: toUserId }, reason })));
+    return moved.length;
+  });
+}
+
+export const reassignAccountsOfOwner = (db: Db, actor: Actor, from: string, to: string, reason: string) =>
+  reassignOwned(db, actor, accounts, 'account', from, to, reason);
+export const reassignContactsOfOwner = (db: Db, actor: Actor, from: string, to: string, reason: string) =>
+  reassignOwned(db, actor, contacts, 'contact', from, to, reason);
+
+/** Names of accounts by id, for showing a contact's company without a second round trip. */
+export async function accountNames(db: Db, actor: Actor, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.select({ id: accounts.id, name: accounts.name }).from(accounts).where(and(eq(accounts.orgId, actor.orgId), inArray(accounts.id, ids)));
+  return new Map(rows.map((r) => [r.id, r.name]));
+}

@@ -1,0 +1,48 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+export const leads = pgTable(
+  'leads',
+  {
+    orgId: uuid('org_id').notNull(),
+    id: uuid('id').notNull(),
+    firstName: text('first_name').notNull().default(''),
+    lastName: text('last_name').notNull().default(''),
+    email: text('email'),
+    phone: text('phone'),
+    company: text('company').notNull().default(''),
+    title: text('title'),
+    website: text('website'),
+    industry: text('industry'),
+    employeeCount: integer('employee_count'),
+    country: text('country'),
+    region: text('region'),
+    city: text('city'),
+    postcode: text('postcode'),
+    status: text('status').notNull().default('new'),
+    source: text('source').notNull().default('manual'),
+    ownerId: uuid('owner_id'),
+    notes: text('notes').notNull().default(''),
+    version: integer('version').notNull().default(1),
+    createdBy: uuid('created_by'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    deletedAt: timestamp('deleted_at', { withTimezone: true }),
+    // One lower-cased haystack for the list's free-text box, indexed by trigrams.
+    searchText: text('search_text').generatedAlwaysAs(
+      sql`lower(first_name || ' ' || last_name || ' ' || coalesce(email, '') || ' ' || company)`,
+    ),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    index('leads_created_idx').on(t.orgId, t.createdAt.desc(), t.id.desc()).where(sql`deleted_at is null`),
+    index('leads_updated_idx').on(t.orgId, t.updatedAt.desc(), t.id.desc()).where(sql`deleted_at is null`),
+    index('leads_owner_idx').on(t.orgId, t.ownerId, t.createdAt.desc(), t.id.desc()).where(sql`deleted_at is null`),
+    index('leads_status_idx').on(t.orgId, t.status, t.createdAt.desc(), t.id.desc()).where(sql`deleted_at is null`),
+    index('leads_last_name_idx').on(t.orgId, t.lastName, t.id).where(sql`deleted_at is null`),
+    index('leads_company_idx').on(t.orgId, t.company, t.id).where(sql`deleted_at is null`),
+    index('leads_email_idx').on(t.orgId, sql`lower(${t.email})`),
+    index('leads_deleted_idx').on(t.orgId, t.deletedAt.desc(), t.id.desc()).where(sql`deleted_at is not null`),
+    index('leads_search_idx').using('gin', sql`${t.searchText} gin_trgm_ops`),
+  ],
+);

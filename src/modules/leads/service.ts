@@ -1,0 +1,271 @@
+import { and, asc, desc, eq, gte, ilike, inArray, isNotNull, isNull, lte, sql, type SQL } from 'drizzle-orm';
+import type { Actor } from '../../core/actor.ts';
+import { assertVersion, type ExpectedVersion } from '../../core/concurrency.ts';
+import { decodeCursor, encodeCursor } from '../../core/cursor.ts';
+import type { Db } from '../../core/db.ts';
+import { notFound, validationFailed } from '../../core/errors.ts';
+import { newId } from '../../core/ids.ts';
+import { assertCan } from '../../core/roles.ts';
+import { recordAudit, recordAuditMany } from '../audit/service.ts';
+import { assertActiveUser } from '../users/service.ts';
+import { identifiesSomeone, parseSort, tidyLeadInput, type LeadSort, type LeadStatus } from './model.ts';
+import { leads } from './schema.ts';
+
+type LeadRow = typeof leads.$inferSelect;
+
+export type LeadFields = {
+  firstName?: string | undefined;
+  lastName?: string | undefined;
+  email?: string | null | undefined;
+  phone?: string | null | undefined;
+  company?: string | undefined;
+  title?: string | null | undefined;
+  website?: string | null | undefined;
+  industry?: string | null | undefined;
+  employeeCount?: number | null | undefined;
+  country?: string | null | undefined;
+  region?: string | null | undefined;
+  city?: string | null | undefined;
+  postcode?: string | null | undefined;
+  status?: LeadStatus | undefined;
+  source?: string | undefined;
+  ownerId?: string | null | undefined;
+  notes?: string | undefined;
+};
+
+export type LeadView = Required<{ [K in keyof LeadFields]: Exclude<LeadFields[K], undefined> }> & {
+  id: string;
+  version: number;
+  createdBy: string | null;
+  createdAt: string;
+  updatedAt: string;
+  deletedAt: string | null;
+};
+
+export function toLeadView(row: LeadRow): LeadView {
+  return {
+    id: row.id,
+    firstName: row.firstName,
+    lastName: row.lastName,
+    email: row.email,
+    phone: row.phone,
+    company: row.company,
+    title: row.title,
+    website: row.website,
+    industry: row.industry,
+    employeeCount: row.employeeCount,
+    country: row.country,
+    region: row.region,
+    city: row.city,
+    postcode: row.postcode,
+    status: row.status as LeadStatus,
+    source: row.source,
+    ownerId: row.ownerId,
+    notes: row.notes,
+    version: row.version,
+    createdBy: row.createdBy,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    deletedAt: row.deletedAt?.toISOString() ?? null,
+  };
+}
+
+// The fields an audit entry keeps: everything a user can edit.
+function auditable(row: LeadRow): Record<string, unknown> {
+  const { orgId: _org, searchText: _search, createdAt: _created, updatedAt: _updated, version: _version, ...rest } = row;
+  return rest;
+}
+
+const byId = (actor: Actor, id: string) => and(eq(leads.orgId, actor.orgId), eq(leads.id, id));
+
+export async function createLead(db: Db, actor: Actor, input: LeadFields): Promise<LeadView> {
+  assertCan(actor, 'records:write');
+  const fields = tidyLeadInput(input);
+  if (!identifiesSomeone(fields)) {
+    throw validationFailed([{ field: 'lastName', message: 'Give at least a name, a company or an email' }]);
+  }
+  const ownerId = fields.ownerId === undefined ? actor.userId : fields.ownerId;
+  return db.transaction(async (tx) => {
+    if (ownerId) await assertActiveUser(tx, actor, ownerId, 'ownerId');
+    const [row] = await tx
+      .insert(leads)
+      .values({ ...fields, ownerId, orgId: actor.orgId, id: newId(), createdBy: actor.userId })
+      .returning();
+    await recordAudit(tx, actor, { entityType: 'lead', entityId: row!.id, action: 'create', after: auditable(row!) });
+    return toLeadView(row!);
+  });
+}
+
+export async function getLead(db: Db, actor: Actor, id: string): Promise<LeadView> {
+  assertCan(actor, 'records:read');
+  const [row] = await db.select().from(leads).where(byId(actor, id));
+  if (!row) throw notFound('Lead');
+  return toLeadView(row);
+}
+
+export type LeadFilter = {
+  status?: LeadStatus[] | undefined;
+  ownerId?: string | undefined;
+  unassigned?: boolean | undefined;
+  source?: string | undefined;
+  country?: string | undefined;
+  createdFrom?: string | undefined;
+  createdTo?: string | undefined;
+  q?: string | undefined;
+  deleted?: boolean | undefined;
+  sort: LeadSort;
+  cursor?: string | undefined;
+  limit: number;
+};
+
+const SORT_COLUMNS = {
+  createdAt: leads.createdAt,
+  updatedAt: leads.updatedAt,
+  lastName: leads.lastName,
+  company: leads.company,
+} as const;
+
+/** Escapes LIKE wildcards so a user's "50%" searches for "50%". */
+const likePattern = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+export function leadConditions(actor: Actor, filter: Omit<LeadFilter, 'sort' | 'cursor' | 'limit'>): SQL[] {
+  const conditions: SQL[] = [eq(leads.orgId, actor.orgId)];
+  conditions.push(filter.deleted ? isNotNull(leads.deletedAt) : isNull(leads.deletedAt));
+  if (filter.status?.length) conditions.push(filter.status.length === 1 ? eq(leads.status, filter.status[0]!) : inArray(leads.status, filter.status));
+  if (filter.ownerId) conditions.push(eq(leads.ownerId, filter.ownerId));
+  if (filter.unassigned) conditions.push(isNull(leads.ownerId));
+  if (filter.source) conditions.push(eq(leads.source, filter.source));
+  if (filter.country) conditions.push(eq(leads.country, filter.country.toUpperCase()));
+  if (filter.createdFrom) conditions.push(gte(leads.createdAt, new Date(filter.createdFrom)));
+  if (filter.createdTo) conditions.push(lte(leads.createdAt, new Date(filter.createdTo)));
+  if (filter.q?.trim()) conditions.push(ilike(leads.searchText, likePattern(filter.q.trim())));
+  return conditions;
+}
+
+export async function listLeads(db: Db, actor: Actor, filter: LeadFilter): Promise<{ data: LeadView[]; nextCursor: string | null }> {
+  assertCan(actor, 'records:read');
+  const conditions = leadConditions(actor, filter);
+  // The trash lists by deletion time; everything else by the chosen sort.
+  const { key, descending } = filter.deleted ? { key: 'deletedAt' as const, descending: true } : parseSort(filter.sort);
+  const column = key === 'deletedAt' ? leads.deletedAt : SORT_COLUMNS[key];
+  const isTime = key !== 'lastName' && key !== 'company';
+  if (filter.cursor) {
+    const cursor = decodeCursor(filter.cursor);
+    const value = isTime ? sql`${cursor.v}::timestamptz` : sql`${cursor.v}`;
+    conditions.push(descending ? sql`(${column}, ${leads.id}) < (${value}, ${cursor.id}::uuid)` : sql`(${column}, ${leads.id}) > (${value}, ${cursor.id}::uuid)`);
+  }
+  const order = descending ? [desc(column), desc(leads.id)] : [asc(column), asc(leads.id)];
+  const rows = await db
+    .select()
+    .from(leads)
+    .where(and(...conditions))
+    .orderBy(...order)
+    .limit(filter.limit + 1);
+  const page = rows.slice(0, filter.limit);
+  const last = page.at(-1);
+  const nextCursor =
+    rows.length > filter.limit && last
+      ? encodeCursor({ v: cursorValue(last, key), id: last.id })
+      : null;
+  return { data: page.map(toLeadView), nextCursor };
+}
+
+function cursorValue(row: LeadRow, key: keyof typeof SORT_COLUMNS | 'deletedAt'): string | null {
+  const value = row[key];
+  return value instanceof Date ? value.toISOString() : (value ?? null);
+}
+
+export async function updateLead(db: Db, actor: Actor, id: string, changes: LeadFields, expected: ExpectedVersion): Promise<LeadView> {
+  assertCan(actor, 'records:write');
+  const fields = tidyLeadInput(changes);
+  return db.transaction(async (tx) => {
+    const [row] = await tx.select().from(leads).where(and(byId(actor, id), isNull(leads.deletedAt))).for('update');
+    if (!row) throw notFound('Lead');
+    assertVersion(expected, row.version);
+    if (!identifiesSomeone({ ...row, ...fields })) {
+      throw validationFailed([{ field: 'lastName', message: 'Give at least a name, a company or an email' }]);
+    }
+    if (fields.ownerId && fields.ownerId !== row.ownerId) await assertActiveUser(tx, actor, fields.ownerId, 'ownerId');
+    const [updated] = await tx
+      .update(leads)
+      .set({ ...fields, version: row.version + 1, updatedAt: new Date() })
+      .where(byId(actor, id))
+      .returning();
+    await recordAudit(tx, actor, { entityType: 'lead', entityId: id, action: 'update', before: auditable(row), after: auditable(updated!) });
+    return toLeadView(updated!);
+  });
+}
+
+async function setDeleted(db: Db, actor: Actor, id: string, deleted: boolean): Promise<LeadView> {
+  assertCan(actor, 'records:delete');
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .select()
+      .from(leads)
+      .where(and(byId(actor, id), deleted ? isNull(leads.deletedAt) : isNotNull(leads.deletedAt)))
+      .for('update');
+    if (!row) throw notFound(deleted ? 'Lead' : 'Deleted lead');
+    const [updated] = await tx
+      .update(leads)
+      .set({ deletedAt: deleted ? new Date() : null, version: row.version + 1, updatedAt: new Date() })
+      .where(byId(actor, id))
+      .returning();
+    await recordAudit(tx, actor, { entityType: 'lead', entityId: id, action: deleted ? 'delete' : 'restore' });
+    return toLeadView(updated!);
+  });
+}
+
+/** Soft delete: the lead leaves every list but can be restored from the trash. */
+export const deleteLead = (db: Db, actor: Actor, id: string) => setDeleted(db, actor, id, true);
+export const restoreLead = (db: Db, actor: Actor, id: string) => setDeleted(db, actor, id, false);
+
+export type BulkLeadAction =
+  | { action: 'assign'; ownerId: string }
+  | { action: 'status'; status: LeadStatus }
+  | { action: 'delete' };
+
+/** One change applied to many selected leads in one transaction; returns how many changed. */
+export async function bulkUpdateLeads(db: Db, actor: Actor, ids: string[], change: BulkLeadAction, reason?: string): Promise<number> {
+  assertCan(actor, change.action === 'delete' ? 'records:delete' : change.action === 'assign' ? 'records:reassign' : 'records:write');
+  return db.transaction(async (tx) => {
+    if (change.action === 'assign') await assertActiveUser(tx, actor, change.ownerId, 'ownerId');
+    const set =
+      change.action === 'assign' ? { ownerId: change.ownerId } : change.action === 'status' ? { status: change.status } : { deletedAt: new Date() };
+    const before = await tx
+      .select({ id: leads.id, ownerId: leads.ownerId, status: leads.status })
+      .from(leads)
+      .where(and(eq(leads.orgId, actor.orgId), inArray(leads.id, ids), isNull(leads.deletedAt)))
+      .for('update');
+    if (before.length === 0) return 0;
+    await tx
+      .update(leads)
+      .set({ ...set, version: sql`${leads.version} + 1`, updatedAt: new Date() })
+      .where(and(eq(leads.orgId, actor.orgId), inArray(leads.id, before.map((r) => r.id))));
+    await recordAuditMany(
+      tx,
+      actor,
+      before.map((row) => ({
+        entityType: 'lead',
+        entityId: row.id,
+        action: change.action === 'delete' ? 'delete' : 'update',
+        before: change.action === 'assign' ? { ownerId: row.ownerId } : change.action === 'status' ? { status: row.status } : null,
+        after: change.action === 'delete' ? null : set,
+        reason: reason ?? null,
+      })),
+    );
+    return before.length;
+  });
+}
+
+/** Moves every live lead of one owner to another (a rep leaves); used by the users module. */
+export async function reassignLeadsOfOwner(db: Db, actor: Actor, fromUserId: string, toUserId: string, reason: string): Promise<number> {
+  const owned = await db
+    .select({ id: leads.id })
+    .from(leads)
+    .where(and(eq(leads.orgId, actor.orgId), eq(leads.ownerId, fromUserId), isNull(leads.deletedAt)));
+  let moved = 0;
+  for (let i = 0; i < owned.length; i += 5000) {
+    moved += await bulkUpdateLeads(db, actor, owned.slice(i, i + 5000).map((r) => r.id), { action: 'assign', ownerId: toUserId }, reason);
+  }
+  return moved;
+}

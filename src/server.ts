@@ -1,0 +1,41 @@
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './core/config.ts';
+import { openDatabase, type Database } from './core/db.ts';
+import { migrate } from './core/migrate.ts';
+import { buildApp } from './http/app.ts';
+import { countOrganizations, createOrganization } from './modules/orgs/service.ts';
+
+export type RunningServer = { app: FastifyInstance; database: Database; url: string; stop: () => Promise<void> };
+
+/** Opens the database, applies migrations, runs the first-start bootstrap and listens. */
+export async function startServer(config: Config, options: { beforeListen?: (database: Database) => Promise<void> } = {}): Promise<RunningServer> {
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    await migrate(database);
+    await bootstrapFromEnvironment(database, config);
+    await options.beforeListen?.(database);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const app = await buildApp({ database, config });
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://localhost:${port}`;
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await app.close();
+      await database.close();
+    })());
+  return { app, database, url, stop };
+}
+
+/** LEADFLOW_ORG/ADMIN_EMAIL/ADMIN_PASSWORD create the first org on an empty database, and only then. */
+export async function bootstrapFromEnvironment(database: Database, config: Config): Promise<boolean> {
+  if (!config.bootstrap || (await countOrganizations(database.db)) > 0) return false;
+  const { org, email, password } = config.bootstrap;
+  await createOrganization(database.db, { name: org, admin: { email, name: 'Admin', password } }, { onlyIfFirst: true });
+  return true;
+}
