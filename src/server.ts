@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './core/config.ts';
 import { openDatabase, type Database } from './core/db.ts';
+import { startJobs, type Jobs } from './core/jobs.ts';
 import { migrate } from './core/migrate.ts';
 import { buildApp } from './http/app.ts';
 import { countOrganizations, createOrganization } from './modules/orgs/service.ts';
 
-export type RunningServer = { app: FastifyInstance; database: Database; url: string; stop: () => Promise<void> };
+export type RunningServer = { app: FastifyInstance; database: Database; jobs: Jobs; url: string; stop: () => Promise<void> };
 
 /** Opens the database, applies migrations, runs the first-start bootstrap and listens. */
 export async function startServer(config: Config, options: { beforeListen?: (database: Database) => Promise<void> } = {}): Promise<RunningServer> {
@@ -18,7 +19,14 @@ export async function startServer(config: Config, options: { beforeListen?: (dat
     await database.close();
     throw error;
   }
-  const app = await buildApp({ database, config });
+  let jobs: Jobs;
+  try {
+    jobs = await startJobs(database, { onError: (error) => console.error('background jobs:', error.message) });
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const app = await buildApp({ database, config, jobs });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -27,9 +35,10 @@ export async function startServer(config: Config, options: { beforeListen?: (dat
   const stop = () =>
     (stopping ??= (async () => {
       await app.close();
+      await jobs.stop();
       await database.close();
     })());
-  return { app, database, url, stop };
+  return { app, database, jobs, url, stop };
 }
 
 /** LEADFLOW_ORG/ADMIN_EMAIL/ADMIN_PASSWORD create the first org on an empty database, and only then. */

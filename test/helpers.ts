@@ -6,6 +6,7 @@ import { openDatabase, type Database } from '../src/core/db.ts';
 import { randomToken } from '../src/core/tokens.ts';
 import { migrate } from '../src/core/migrate.ts';
 import type { Mailer } from '../src/core/mailer.ts';
+import { startJobs, type Jobs } from '../src/core/jobs.ts';
 import { buildApp } from '../src/http/app.ts';
 import { createOrganization } from '../src/modules/orgs/service.ts';
 
@@ -47,23 +48,25 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   return loadConfig({ LOG_LEVEL: 'silent', LEADFLOW_LOGIN_LIMIT_PER_MINUTE: '1000', ...overrides });
 }
 
-export type TestApp = { app: FastifyInstance; database: Database; config: Config };
+export type TestApp = { app: FastifyInstance; database: Database; config: Config; jobs?: Jobs };
 
 /**
  * One app and database per test file (PGlite takes seconds to start); tests isolate by org.
  * Call it at the top level of the test file (`const t = await startTestApp()`), not in a hook,
  * so the cleanup it registers runs after the file's last test.
  */
-export async function startTestApp(options: { config?: Record<string, string>; mailer?: Mailer } = {}): Promise<TestApp> {
+export async function startTestApp(options: { config?: Record<string, string>; mailer?: Mailer; jobs?: boolean } = {}): Promise<TestApp> {
   const database = await openTestDatabase();
   const config = testConfig(options.config);
-  const app = await buildApp({ database, config, logger: false, ...(options.mailer ? { mailer: options.mailer } : {}) });
+  const jobs = options.jobs ? await startJobs(database, { pollingIntervalSeconds: 0.5 }) : undefined;
+  const app = await buildApp({ database, config, logger: false, ...(options.mailer ? { mailer: options.mailer } : {}), ...(jobs ? { jobs } : {}) });
   await app.ready();
   after(async () => {
     await app.close();
+    await jobs?.stop();
     await database.close();
   });
-  return { app, database, config };
+  return { app, database, config, ...(jobs ? { jobs } : {}) };
 }
 
 let counter = 0;

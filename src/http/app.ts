@@ -10,6 +10,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from '../core/config.ts';
 import type { Database } from '../core/db.ts';
+import type { Jobs } from '../core/jobs.ts';
 import { createMailer, type Mailer } from '../core/mailer.ts';
 import { accountRoutes } from '../modules/accounts/routes.ts';
 import { auditRoutes } from '../modules/audit/routes.ts';
@@ -25,6 +26,8 @@ export type AppOptions = {
   database: Database;
   config: Config;
   mailer?: Mailer;
+  /** Durable background jobs; the server always has them, tests only where they need them. */
+  jobs?: Jobs;
   logger?: boolean | object;
 };
 
