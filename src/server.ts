@@ -3,7 +3,9 @@ import type { Config } from './core/config.ts';
 import { openDatabase, type Database } from './core/db.ts';
 import { startJobs, type Jobs } from './core/jobs.ts';
 import { migrate } from './core/migrate.ts';
+import { createMailer } from './core/mailer.ts';
 import { buildApp } from './http/app.ts';
+import { startWorkers } from './workers.ts';
 import { countOrganizations, createOrganization } from './modules/orgs/service.ts';
 
 export type RunningServer = { app: FastifyInstance; database: Database; jobs: Jobs; url: string; stop: () => Promise<void> };
@@ -27,6 +29,8 @@ export async function startServer(config: Config, options: { beforeListen?: (dat
     throw error;
   }
   const app = await buildApp({ database, config, jobs });
+  const mailer = createMailer(config, (message) => app.log.warn(message));
+  await startWorkers({ db: database.db, jobs, config, mailer, log: (message) => app.log.info(message) });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

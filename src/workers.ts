@@ -1,0 +1,9 @@
+import type { Config } from './core/config.ts';
+import type { Db } from './core/db.ts';
+import type { Jobs } from './core/jobs.ts';
+import type { Mailer } from './core/mailer.ts';
+
+export type WorkerContext = { db: Db; jobs: Jobs; config: Config; mailer: Mailer; log: (message: string) => void };
+
+/** Starts every capability's background workers and schedules; one line per capability. */
+export async function startWorkers(_context: WorkerContext): Promise<void> {}
