@@ -21,7 +21,13 @@ declare module 'fastify' {
   interface FastifyRequest {
     actor: Actor | null;
   }
+  interface FastifyInstance {
+    /** Every API route with the access it requires: the source of the access-matrix tests. */
+    apiRoutes: ApiRoute[];
+  }
 }
+
+export type ApiRoute = { method: string; url: string; public: boolean; permission: Permission | undefined };
 
 /** The signed-in actor; routes that are not public can rely on it. */
 export function actorOf(request: FastifyRequest): Actor {
@@ -31,6 +37,15 @@ export function actorOf(request: FastifyRequest): Actor {
 
 export function registerAuth(app: FastifyInstance, db: Db): void {
   app.decorateRequest('actor', null);
+  const apiRoutes: ApiRoute[] = [];
+  app.decorate('apiRoutes', apiRoutes);
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/api/v1')) return;
+    for (const method of [route.method].flat()) {
+      if (method === 'HEAD') continue;
+      apiRoutes.push({ method, url: route.url, public: Boolean(route.config?.public), permission: route.config?.permission });
+    }
+  });
 
   app.addHook('onRequest', async (request) => {
     const url = request.routeOptions.url;

@@ -2,8 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../../core/db.ts';
-import { forbidden } from '../../core/errors.ts';
-import { can } from '../../core/roles.ts';
 import { actorOf } from '../../http/auth.ts';
 import { errorResponses, limitQuery } from '../../http/schemas.ts';
 import { listAudit } from './service.ts';
@@ -22,27 +20,35 @@ const auditEntry = z
   })
   .meta({ id: 'AuditEntry' });
 
+const page = z.object({ data: z.array(auditEntry), nextCursor: z.string().nullable() });
+const paging = { cursor: z.uuid().optional(), limit: limitQuery };
+const TAGS = ['Audit'];
+
 export function auditRoutes(app: FastifyInstance, db: Db): void {
-  app.withTypeProvider<ZodTypeProvider>().get('/api/v1/audit-log', {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.get('/api/v1/audit-log', {
+    config: { permission: 'org:audit' },
+    schema: {
+      tags: TAGS,
+      summary: "Read the whole organisation's audit log (admin)",
+      description: 'Who changed what and when, newest first, optionally narrowed to one kind of record or one record.',
+      querystring: z.strictObject({ entityType: z.string().max(50).optional(), entityId: z.uuid().optional(), ...paging }),
+      response: { 200: page, ...errorResponses },
+    },
+    handler: async (request) => listAudit(db, actorOf(request), request.query),
+  });
+
+  r.get('/api/v1/audit-log/:entityType/:entityId', {
     config: { permission: 'audit:read' },
     schema: {
-      tags: ['Audit'],
-      summary: 'Read the audit log',
-      description: 'Who changed what and when, newest first. Pass `entityType` and `entityId` for one record\'s history; the whole-org log is for admins.',
-      querystring: z.strictObject({
-        entityType: z.string().max(50).optional(),
-        entityId: z.uuid().optional(),
-        cursor: z.uuid().optional(),
-        limit: limitQuery,
-      }),
-      response: { 200: z.object({ data: z.array(auditEntry), nextCursor: z.string().nullable() }), ...errorResponses },
+      tags: TAGS,
+      summary: "Read one record's history",
+      description: 'Every change to the record (lead, account, contact, user…), newest first, with the values before and after.',
+      params: z.strictObject({ entityType: z.string().max(50), entityId: z.uuid() }),
+      querystring: z.strictObject(paging),
+      response: { 200: page, ...errorResponses },
     },
-    handler: async (request) => {
-      const actor = actorOf(request);
-      if (!request.query.entityId && !can(actor.role, 'org:audit')) {
-        throw forbidden('Only admins read the whole organisation\'s log; pass entityId for one record');
-      }
-      return listAudit(db, actor, request.query);
-    },
+    handler: async (request) => listAudit(db, actorOf(request), { ...request.params, ...request.query }),
   });
 }

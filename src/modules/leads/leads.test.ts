@@ -31,7 +31,7 @@ describe('leads API', () => {
     assert.equal(restored.statusCode, 200, restored.body);
     assert.equal(restored.json().deletedAt, null);
 
-    const history = await admin.get(`/api/v1/audit-log?entityType=lead&entityId=${lead.id}`);
+    const history = await admin.get(`/api/v1/audit-log/lead/${lead.id}`);
     assert.equal(history.statusCode, 200);
     const entries = history.json().data;
     assert.deepEqual(entries.map((e: { action: string }) => e.action), ['restore', 'delete', 'update', 'create']);
@@ -113,7 +113,7 @@ describe('leads API', () => {
     assert.deepEqual(assigned.json(), { updated: 3 });
     const mine = (await rep.get(`/api/v1/leads?ownerId=${rep.userId}`)).json().data;
     assert.equal(mine.length, 3);
-    const audit = (await org.get(`/api/v1/audit-log?entityId=${ids[0]}`)).json().data[0];
+    const audit = (await org.get(`/api/v1/audit-log/lead/${ids[0]}`)).json().data[0];
     assert.equal(audit.reason, 'territory change');
     const repAssign = await rep.post('/api/v1/leads/bulk', { ids, action: 'assign', ownerId: org.userId });
     assert.equal(repAssign.statusCode, 403, 'reps cannot reassign in bulk');

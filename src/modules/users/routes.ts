@@ -98,8 +98,9 @@ export function userRoutes(app: FastifyInstance, db: Db, config: Config, mailer:
     handler: async (request) => getUser(db, actorOf(request), request.params.id),
   });
 
+  // No route-level permission: anyone may edit their own profile; the service requires
+  // users:manage for everything else.
   r.patch('/api/v1/users/:id', {
-    config: { permission: 'users:read' },
     schema: {
       tags: TAGS,
       summary: 'Update a user',
