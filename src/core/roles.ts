@@ -17,6 +17,9 @@ export const PERMISSIONS = {
   'teams:manage': ['admin', 'manager'],
   'apikeys:own': ['admin', 'manager', 'rep', 'executive', 'partner'],
   'org:backup': ['admin'],
+  'org:settings': ['admin'],
+  'qualification:manage': ['admin'],
+  'scoring:manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -5,12 +5,13 @@ export type LeadStatus = (typeof LEAD_STATUSES)[number];
 export const LEAD_SOURCES = ['manual', 'web_form', 'import', 'api', 'outbound', 'referral', 'partner', 'event', 'customer', 'other'] as const;
 export type LeadSource = (typeof LEAD_SOURCES)[number];
 
-export const LEAD_SORTS = ['createdAt', '-createdAt', 'updatedAt', '-updatedAt', 'lastName', '-lastName', 'company', '-company'] as const;
+export const LEAD_SORTS = ['createdAt', '-createdAt', 'updatedAt', '-updatedAt', 'lastName', '-lastName', 'company', '-company', 'score', '-score'] as const;
 export type LeadSort = (typeof LEAD_SORTS)[number];
+export type LeadSortKey = 'createdAt' | 'updatedAt' | 'lastName' | 'company' | 'score';
 
-export function parseSort(sort: LeadSort): { key: 'createdAt' | 'updatedAt' | 'lastName' | 'company'; descending: boolean } {
+export function parseSort(sort: LeadSort): { key: LeadSortKey; descending: boolean } {
   const descending = sort.startsWith('-');
-  return { key: (descending ? sort.slice(1) : sort) as 'createdAt' | 'updatedAt' | 'lastName' | 'company', descending };
+  return { key: (descending ? sort.slice(1) : sort) as LeadSortKey, descending };
 }
 
 /** The display name of a lead: the person if known, else the company, else the email. */
@@ -41,4 +42,56 @@ const NOT_NULL_TEXT = new Set(['firstName', 'lastName', 'company', 'notes', 'sta
 /** A lead must name someone: a person, a company or an email. */
 export function identifiesSomeone(lead: { firstName?: string | null; lastName?: string | null; company?: string | null; email?: string | null }): boolean {
   return Boolean(lead.firstName || lead.lastName || lead.company || lead.email);
+}
+
+/**
+ * The lead lifecycle: a lead is worked before it is judged. new → working → qualified, nurture or
+ * disqualified; nurture returns to working when the timing is right; a qualified lead is converted
+ * (into an opportunity); a disqualified lead goes back to new only by recycling. A new lead may be
+ * disqualified straight away: junk, students and competitors are spotted without a first call.
+ */
+export const LEAD_TRANSITIONS: Record<LeadStatus, readonly LeadStatus[]> = {
+  new: ['working', 'disqualified'],
+  working: ['qualified', 'disqualified', 'nurture'],
+  nurture: ['working'],
+  qualified: ['converted'],
+  disqualified: ['new'],
+  converted: [],
+};
+
+/** Why a status change is not allowed, naming the statuses the lead can move to; null when it is. */
+export function statusChangeProblem(from: LeadStatus, to: LeadStatus): string | null {
+  if (from === to || LEAD_TRANSITIONS[from].includes(to)) return null;
+  const next = LEAD_TRANSITIONS[from];
+  const allowed = next.length === 0 ? 'it is final' : `it can move to ${next.join(', ')}`;
+  return `A ${from} lead cannot move to ${to}: ${allowed}`;
+}
+
+/** Why a disqualification reason is refused (missing, or not on the org's list); null when it is fine. */
+export function disqualificationProblem(reason: string | null | undefined, allowedReasons: readonly string[]): string | null {
+  if (!reason?.trim()) return `Disqualifying needs a reason: ${allowedReasons.join(', ')}`;
+  if (!allowedReasons.includes(reason.trim())) return `Not one of the disqualification reasons: ${allowedReasons.join(', ')}`;
+  return null;
+}
+
+export type LifecycleFields = { disqualifiedReason: string | null; disqualifiedAt: Date | null; recycleAt: Date | null };
+
+const DAY_MS = 86_400_000;
+
+/**
+ * What a lead records when it enters a status: disqualifying stamps the reason, the time, and when
+ * it returns to the pool (never, when the org switched recycling off); any other status clears them.
+ */
+export function lifecycleFields(to: LeadStatus, reason: string | null, now: Date, recycleAfterDays: number | null): LifecycleFields {
+  if (to !== 'disqualified') return { disqualifiedReason: null, disqualifiedAt: null, recycleAt: null };
+  return {
+    disqualifiedReason: reason,
+    disqualifiedAt: now,
+    recycleAt: recycleAfterDays === null ? null : new Date(now.getTime() + recycleAfterDays * DAY_MS),
+  };
+}
+
+/** A disqualified lead whose recycle time has come goes back to the pool. */
+export function dueForRecycle(lead: { status: LeadStatus; recycleAt: Date | null }, now: Date): boolean {
+  return lead.status === 'disqualified' && lead.recycleAt !== null && lead.recycleAt.getTime() <= now.getTime();
 }

@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { LEAD_STATUSES, disqualificationProblem, dueForRecycle, lifecycleFields, statusChangeProblem, type LeadStatus } from './model.ts';
+
+// Every (from, to) pair: the lifecycle a sales team works by, and nothing else.
+const ALLOWED: Record<LeadStatus, LeadStatus[]> = {
+  new: ['new', 'working', 'disqualified'],
+  working: ['working', 'qualified', 'disqualified', 'nurture'],
+  nurture: ['nurture', 'working'],
+  qualified: ['qualified', 'converted'],
+  disqualified: ['disqualified', 'new'],
+  converted: ['converted'],
+};
+
+test('the lifecycle allows exactly the transitions of the table', () => {
+  for (const from of LEAD_STATUSES) {
+    for (const to of LEAD_STATUSES) {
+      const problem = statusChangeProblem(from, to);
+      assert.equal(problem === null, ALLOWED[from].includes(to), `${from} → ${to}: ${problem}`);
+    }
+  }
+});
+
+test('a refused transition names the statuses the lead can move to', () => {
+  assert.equal(statusChangeProblem('new', 'qualified'), 'A new lead cannot move to qualified: it can move to working, disqualified');
+  assert.equal(statusChangeProblem('nurture', 'qualified'), 'A nurture lead cannot move to qualified: it can move to working');
+  assert.equal(statusChangeProblem('converted', 'working'), 'A converted lead cannot move to working: it is final');
+});
+
+test('disqualifying needs a reason from the org list', () => {
+  const reasons = ['No budget', 'Competitor'];
+  assert.equal(disqualificationProblem(undefined, reasons), 'Disqualifying needs a reason: No budget, Competitor');
+  assert.equal(disqualificationProblem('  ', reasons), 'Disqualifying needs a reason: No budget, Competitor');
+  assert.equal(disqualificationProblem('Too small', reasons), 'Not one of the disqualification reasons: No budget, Competitor');
+  assert.equal(disqualificationProblem('Competitor', reasons), null);
+  assert.equal(disqualificationProblem(' No budget ', reasons), null);
+});
+
+test('disqualifying stamps reason, time and recycle date; any other status clears them', () => {
+  const now = new Date('2025-03-01T10:00:00Z');
+  assert.deepEqual(lifecycleFields('disqualified', 'No budget', now, 90), {
+    disqualifiedReason: 'No budget',
+    disqualifiedAt: now,
+    recycleAt: new Date('2025-05-30T10:00:00Z'),
+  });
+  assert.deepEqual(lifecycleFields('disqualified', 'Competitor', now, null), { disqualifiedReason: 'Competitor', disqualifiedAt: now, recycleAt: null });
+  for (const status of LEAD_STATUSES.filter((s) => s !== 'disqualified')) {
+    assert.deepEqual(lifecycleFields(status, 'No budget', now, 90), { disqualifiedReason: null, disqualifiedAt: null, recycleAt: null });
+  }
+});
+
+test('a disqualified lead is due for recycling once its recycle time has come', () => {
+  const recycleAt = new Date('2025-05-30T10:00:00Z');
+  assert.equal(dueForRecycle({ status: 'disqualified', recycleAt }, new Date('2025-05-30T09:59:59Z')), false);
+  assert.equal(dueForRecycle({ status: 'disqualified', recycleAt }, recycleAt), true);
+  assert.equal(dueForRecycle({ status: 'disqualified', recycleAt: null }, new Date('2030-01-01T00:00:00Z')), false);
+  assert.equal(dueForRecycle({ status: 'new', recycleAt }, new Date('2030-01-01T00:00:00Z')), false);
+});
