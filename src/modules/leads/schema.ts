@@ -1,5 +1,13 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+/** Why a lead scores what it scores, as of `scoredAt`: written by the scoring module. */
+export type LeadScoreExplanation = {
+  fit: number;
+  engagement: number;
+  reasons: { points: number; reason: string; source: 'fit' | 'engagement' }[];
+  scoredAt: string;
+};
 
 export const leads = pgTable(
   'leads',
@@ -28,6 +36,13 @@ export const leads = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
+    // Fit plus engagement, kept on the lead so lists sort by it; the scoring module writes both.
+    score: integer('score').notNull().default(0),
+    scoreExplanation: jsonb('score_explanation').$type<LeadScoreExplanation>(),
+    // Lifecycle: why and when the lead was disqualified, and when it returns to the pool.
+    disqualifiedReason: text('disqualified_reason'),
+    disqualifiedAt: timestamp('disqualified_at', { withTimezone: true }),
+    recycleAt: timestamp('recycle_at', { withTimezone: true }),
     // One lower-cased haystack for the list's free-text box, indexed by trigrams.
     searchText: text('search_text').generatedAlwaysAs(
       sql`lower(first_name || ' ' || last_name || ' ' || coalesce(email, '') || ' ' || company)`,
@@ -43,6 +58,8 @@ export const leads = pgTable(
     index('leads_company_idx').on(t.orgId, t.company, t.id).where(sql`deleted_at is null`),
     index('leads_email_idx').on(t.orgId, sql`lower(${t.email})`),
     index('leads_deleted_idx').on(t.orgId, t.deletedAt.desc(), t.id.desc()).where(sql`deleted_at is not null`),
+    index('leads_score_idx').on(t.orgId, t.score.desc(), t.id.desc()).where(sql`deleted_at is null`),
+    index('leads_recycle_idx').on(t.orgId, t.recycleAt).where(sql`status = 'disqualified' and deleted_at is null`),
     index('leads_search_idx').using('gin', sql`${t.searchText} gin_trgm_ops`),
   ],
 );

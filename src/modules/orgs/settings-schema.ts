@@ -1,0 +1,12 @@
+import { integer, jsonb, pgTable, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+// An organisation's sales-process settings, one row per org; an org without a row uses the defaults.
+export const orgSettings = pgTable('org_settings', {
+  orgId: uuid('org_id').primaryKey(),
+  disqualificationReasons: jsonb('disqualification_reasons').$type<string[]>().notNull(),
+  /** Days until a disqualified lead returns to the pool; null: never. */
+  recycleAfterDays: integer('recycle_after_days'),
+  version: integer('version').notNull().default(1),
+  updatedBy: uuid('updated_by'),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
