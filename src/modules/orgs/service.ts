@@ -1,4 +1,4 @@
-import { count, eq, sql } from 'drizzle-orm';
+import { asc, count, eq, sql } from 'drizzle-orm';
 import { hash } from '@node-rs/argon2';
 import { systemActor } from '../../core/actor.ts';
 import type { Db } from '../../core/db.ts';
@@ -57,4 +57,9 @@ export async function createOrganization(
 export async function getOrganization(db: Db, orgId: string) {
   const [row] = await db.select().from(organizations).where(eq(organizations.id, orgId));
   return row ?? null;
+}
+
+/** Every organisation on this installation, by name: for operators choosing one (CLI, backups). */
+export async function listOrganizations(db: Db): Promise<{ id: string; name: string }[]> {
+  return db.select({ id: organizations.id, name: organizations.name }).from(organizations).orderBy(asc(organizations.name), asc(organizations.id));
 }

@@ -261,3 +261,12 @@ export async function createTeam(db: Db, actor: Actor, input: { name: string; pa
     return { id: row!.id, name: row!.name, parentTeamId: row!.parentTeamId, managerId: row!.managerId, memberIds: [] };
   });
 }
+
+/** The user who signs in with this email, in whichever organisation (emails are unique installation-wide). */
+export async function findUserByEmail(db: Db, email: string): Promise<{ orgId: string; id: string; role: Role; status: UserStatus; name: string } | null> {
+  const [row] = await db
+    .select({ orgId: users.orgId, id: users.id, role: users.role, status: users.status, name: users.name })
+    .from(users)
+    .where(sql`lower(${users.email}) = ${normaliseEmail(email)}`);
+  return row ? { ...row, role: row.role as Role, status: row.status as UserStatus } : null;
+}
