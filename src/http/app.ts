@@ -14,6 +14,7 @@ import type { Jobs } from '../core/jobs.ts';
 import { createMailer, type Mailer } from '../core/mailer.ts';
 import { accountRoutes } from '../modules/accounts/routes.ts';
 import { auditRoutes } from '../modules/audit/routes.ts';
+import { backupRoutes } from '../modules/backup/routes.ts';
 import { authRoutes } from '../modules/auth/routes.ts';
 import { leadRoutes } from '../modules/leads/routes.ts';
 import { orgRoutes } from '../modules/orgs/routes.ts';
@@ -101,6 +102,7 @@ export async function buildApp({ database, config, mailer, logger }: AppOptions)
   leadRoutes(app, db);
   accountRoutes(app, db);
   auditRoutes(app, db);
+  backupRoutes(app, database);
 
   if (existsSync(webDist)) {
     await app.register(fastifyStatic, { root: webDist, wildcard: false, maxAge: '1h' });
