@@ -1,0 +1,14 @@
+import { seedDemoAccounts } from '../accounts/demo.ts';
+import { seedDemoLeads } from '../leads/demo.ts';
+import type { DemoPart } from './model.ts';
+
+/**
+ * The demo organisation, one part per capability, run in this order inside one transaction.
+ * A capability that wants to show up in the demo (opportunities, activities, sequences…) writes a
+ * `demo.ts` in its own module exporting a `DemoPart` seed function, and adds one line here, after
+ * the parts whose records it builds on (an opportunity needs its account).
+ */
+export const DEMO_PARTS: DemoPart[] = [
+  { capability: 'accounts', seed: seedDemoAccounts },
+  { capability: 'leads', seed: seedDemoLeads },
+];
