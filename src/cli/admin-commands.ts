@@ -1,4 +1,11 @@
 import type { Command } from 'commander';
+import { registerBackupCommands } from './backup-commands.ts';
+import { registerPeopleCommands } from './people-commands.ts';
+import { registerSeedCommand } from './seed-demo.ts';
 
-/** Admin and bulk commands (users, API keys, seed, backup); filled in by their capabilities. */
-export function registerAdminCommands(_program: Command): void {}
+/** Admin and bulk commands: organisations, users, API keys, the demo seed, backup and restore. */
+export function registerAdminCommands(program: Command): void {
+  registerPeopleCommands(program);
+  registerSeedCommand(program);
+  registerBackupCommands(program);
+}
