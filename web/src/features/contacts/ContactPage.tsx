@@ -1,0 +1,155 @@
+import { useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { ApiError } from '../../api/client.ts';
+import type { Contact } from '../../api/types.ts';
+import { NotFound } from '../../app/NotFound.tsx';
+import { Button } from '../../components/Button.tsx';
+import { Card } from '../../components/Card.tsx';
+import { Icon } from '../../components/Icon.tsx';
+import { InlineField } from '../../components/InlineField.tsx';
+import { Notice, errorMessage } from '../../components/Notice.tsx';
+import { PageHeader } from '../../components/PageHeader.tsx';
+import { Spinner } from '../../components/Spinner.tsx';
+import { TimelinePlaceholder } from '../../components/TimelinePlaceholder.tsx';
+import { useToast } from '../../components/Toast.tsx';
+import { formatDateTime } from '../../lib/dates.ts';
+import { AccountLinkField } from '../accounts/AccountLinkField.tsx';
+import { AccountName } from '../accounts/AccountName.tsx';
+import { AuditHistory } from '../audit/AuditHistory.tsx';
+import { ownerOptions, useUserNames, useUsers } from '../users/api.ts';
+import { useContact, useDeleteContact, useUpdateContact, type ContactInput } from './api.ts';
+import { contactName } from './labels.ts';
+
+type TextField = 'firstName' | 'lastName' | 'email' | 'phone' | 'title' | 'notes';
+const ALWAYS_TEXT = new Set<string>(['firstName', 'lastName', 'notes']);
+
+export function ContactPage() {
+  const { id = '' } = useParams();
+  const contact = useContact(id);
+  if (contact.isPending) return <Spinner label="Loading contact…" />;
+  if (contact.isError) {
+    if (contact.error instanceof ApiError && (contact.error.status === 404 || contact.error.status === 400)) return <NotFound />;
+    return <Notice>{errorMessage(contact.error)}</Notice>;
+  }
+  return <ContactDetail contact={contact.data} reload={() => void contact.refetch()} />;
+}
+
+function ContactDetail({ contact, reload }: { contact: Contact; reload: () => void }) {
+  const update = useUpdateContact();
+  const remove = useDeleteContact();
+  const users = useUsers();
+  const ownerName = useUserNames();
+  const toast = useToast();
+  const navigate = useNavigate();
+  const [stale, setStale] = useState(false);
+  const deleted = contact.deletedAt !== null;
+
+  const saveChange = async (changes: ContactInput) => {
+    try {
+      await update.mutateAsync({ contact, changes });
+    } catch (error) {
+      if (error instanceof ApiError && error.isStale) setStale(true);
+      throw error;
+    }
+  };
+  const text = (field: TextField, label: string, kind: 'text' | 'email' | 'tel' | 'textarea' = 'text') => (
+    <InlineField
+      name={field}
+      label={label}
+      kind={kind}
+      value={contact[field] ?? ''}
+      readOnly={deleted}
+      onSave={(raw) => saveChange({ [field]: ALWAYS_TEXT.has(field) ? raw.trim() : raw.trim() || null })}
+    />
+  );
+
+  return (
+    <div className="space-y-5">
+      <PageHeader
+        back={
+          <Link to="/contacts" className="inline-flex items-center gap-1 text-sm text-slate-500 hover:text-slate-800">
+            <Icon name="back" className="size-4" /> Contacts
+          </Link>
+        }
+        title={contactName(contact)}
+        subtitle={
+          <span className="flex flex-wrap items-center gap-x-2">
+            {contact.title && <span>{contact.title}</span>}
+            {contact.accountId && (
+              <span>
+                at <AccountName id={contact.accountId} />
+              </span>
+            )}
+          </span>
+        }
+        actions={
+          !deleted && (
+            <Button
+              busy={remove.isPending}
+              onClick={() =>
+                remove.mutate(contact.id, {
+                  onSuccess: () => {
+                    toast(`Deleted “${contactName(contact)}”`);
+                    navigate('/contacts');
+                  },
+                  onError: (error) => toast(errorMessage(error), { tone: 'error' }),
+                })
+              }
+            >
+              <Icon name="trash" className="size-4" /> Delete
+            </Button>
+          )
+        }
+      />
+      {stale && (
+        <Notice
+          tone="warning"
+          action={
+            <Button
+              size="sm"
+              onClick={() => {
+                setStale(false);
+                reload();
+              }}
+            >
+              Reload
+            </Button>
+          }
+        >
+          This contact was changed by someone else — reload to see their changes, then edit again.
+        </Notice>
+      )}
+      {deleted && contact.deletedAt && <Notice tone="warning">This contact was deleted {formatDateTime(contact.deletedAt)}.</Notice>}
+
+      <div className="grid gap-5 lg:grid-cols-3">
+        <div className="space-y-5 lg:col-span-2">
+          <Card title="Contact">
+            {text('firstName', 'First name')}
+            {text('lastName', 'Last name')}
+            {text('title', 'Job title')}
+            {text('email', 'Email', 'email')}
+            {text('phone', 'Phone', 'tel')}
+            <AccountLinkField name="accountId" label="Account" accountId={contact.accountId} readOnly={deleted} onSave={(accountId) => saveChange({ accountId })} />
+            <InlineField
+              name="ownerId"
+              label="Owner"
+              kind="select"
+              value={contact.ownerId ?? ''}
+              display={ownerName(contact.ownerId)}
+              options={[{ value: '', label: 'Unassigned' }, ...ownerOptions(users.data, contact.ownerId)]}
+              readOnly={deleted}
+              onSave={(raw) => saveChange({ ownerId: raw || null })}
+            />
+          </Card>
+          <Card title="Notes" columns={1}>
+            {text('notes', 'Notes', 'textarea')}
+          </Card>
+        </div>
+        <div className="space-y-5">
+          <TimelinePlaceholder />
+          <AuditHistory entityType="contact" entityId={contact.id} noun="contact" valueOf={(field, value) => (field === 'ownerId' ? ownerName(String(value)) : undefined)} />
+        </div>
+      </div>
+    </div>
+  );
+}

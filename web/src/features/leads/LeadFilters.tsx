@@ -1,0 +1,130 @@
+import { useEffect, useState } from 'react';
+import { LEAD_SOURCES, LEAD_SORTS, LEAD_STATUSES, type LeadSort } from '../../api/types.ts';
+import { Button } from '../../components/Button.tsx';
+import { Input, Select } from '../../components/Field.tsx';
+import { Icon } from '../../components/Icon.tsx';
+import { Menu } from '../../components/Menu.tsx';
+import { ownerOptions, useUsers } from '../users/api.ts';
+import { activeFilterCount, type LeadView } from './filters.ts';
+import { STATUS_LABELS, sourceLabel } from './labels.ts';
+
+export const SORT_LABELS: Record<LeadSort, string> = {
+  '-createdAt': 'Newest first',
+  createdAt: 'Oldest first',
+  '-updatedAt': 'Recently updated',
+  updatedAt: 'Least recently updated',
+  lastName: 'Last name A–Z',
+  '-lastName': 'Last name Z–A',
+  company: 'Company A–Z',
+  '-company': 'Company Z–A',
+};
+
+const chip = 'h-9 inline-flex items-center gap-1.5 rounded-md bg-white px-3 text-sm text-slate-700 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50';
+
+export function LeadFilters({ view, onChange }: { view: LeadView; onChange: (patch: Partial<LeadView>) => void }) {
+  const users = useUsers();
+  const [country, setCountry] = useState(view.country);
+  useEffect(() => setCountry(view.country), [view.country]);
+  const [shownOnPhone, setShownOnPhone] = useState(false);
+  const count = activeFilterCount(view);
+
+  return (
+    <div className="flex flex-col gap-2">
+      <div className="flex gap-2 sm:hidden">
+        <Button className="flex-1" onClick={() => setShownOnPhone((shown) => !shown)} aria-expanded={shownOnPhone}>
+          <Icon name="filter" className="size-4" />
+          Filters{count > 0 ? ` (${count})` : ''}
+        </Button>
+        <SortSelect view={view} onChange={onChange} />
+      </div>
+      <div className={`${shownOnPhone ? 'flex' : 'hidden'} flex-col gap-2 sm:flex sm:flex-row sm:flex-wrap sm:items-center`} role="group" aria-label="Filters">
+        <Menu
+          buttonClassName={`${chip} w-full sm:w-auto ${view.status.length ? 'ring-indigo-400 text-indigo-700' : ''}`}
+          label={
+            <>
+              Status{view.status.length ? `: ${view.status.length === 1 ? STATUS_LABELS[view.status[0]!] : view.status.length}` : ''}
+              <Icon name="chevronDown" className="size-4 text-slate-400" />
+            </>
+          }
+        >
+          {() => (
+            <fieldset className="p-1">
+              <legend className="sr-only">Status</legend>
+              {LEAD_STATUSES.map((status) => (
+                <label key={status} className="flex items-center gap-2 rounded px-2 py-1.5 text-sm hover:bg-slate-50">
+                  <input
+                    type="checkbox"
+                    className="size-4 accent-indigo-600"
+                    checked={view.status.includes(status)}
+                    onChange={(event) =>
+                      onChange({ status: event.target.checked ? [...view.status, status] : view.status.filter((s) => s !== status) })
+                    }
+                  />
+                  {STATUS_LABELS[status]}
+                </label>
+              ))}
+            </fieldset>
+          )}
+        </Menu>
+        <Select aria-label="Owner" value={view.owner} onChange={(event) => onChange({ owner: event.target.value })} className="sm:w-44">
+          <option value="">Any owner</option>
+          <option value="me">Mine</option>
+          <option value="none">Unassigned</option>
+          {ownerOptions(users.data).map((option) => (
+            <option key={option.value} value={option.value}>
+              {option.label}
+            </option>
+          ))}
+        </Select>
+        <Select aria-label="Source" value={view.source} onChange={(event) => onChange({ source: event.target.value })} className="sm:w-36">
+          <option value="">Any source</option>
+          {LEAD_SOURCES.map((source) => (
+            <option key={source} value={source}>
+              {sourceLabel(source)}
+            </option>
+          ))}
+        </Select>
+        <Input
+          aria-label="Country code"
+          placeholder="Country"
+          maxLength={2}
+          value={country}
+          onChange={(event) => {
+            const next = event.target.value.toUpperCase();
+            setCountry(next);
+            if (next.length === 0 || next.length === 2) onChange({ country: next });
+          }}
+          className="uppercase sm:w-24"
+        />
+        <div className="flex items-center gap-1.5">
+          <Input type="date" aria-label="Created from" value={view.from} max={view.to || undefined} onChange={(event) => onChange({ from: event.target.value })} className="sm:w-38" />
+          <span className="text-sm text-slate-400">–</span>
+          <Input type="date" aria-label="Created to" value={view.to} min={view.from || undefined} onChange={(event) => onChange({ to: event.target.value })} className="sm:w-38" />
+        </div>
+        <div className="hidden sm:block">
+          <SortSelect view={view} onChange={onChange} />
+        </div>
+        {count > 0 && (
+          <Button
+            variant="ghost"
+            onClick={() => onChange({ status: [], owner: '', source: '', country: '', from: '', to: '' })}
+          >
+            Clear filters
+          </Button>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function SortSelect({ view, onChange }: { view: LeadView; onChange: (patch: Partial<LeadView>) => void }) {
+  return (
+    <Select aria-label="Sort" value={view.sort} onChange={(event) => onChange({ sort: event.target.value as LeadSort })} className="flex-1 sm:w-48">
+      {LEAD_SORTS.map((sort) => (
+        <option key={sort} value={sort}>
+          {SORT_LABELS[sort]}
+        </option>
+      ))}
+    </Select>
+  );
+}

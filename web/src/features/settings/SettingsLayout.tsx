@@ -1,0 +1,36 @@
+import { NavLink, Outlet } from 'react-router';
+import { PageHeader } from '../../components/PageHeader.tsx';
+import { canManageTeams, canManageUsers, useSession } from '../auth/session.tsx';
+
+const tab = ({ isActive }: { isActive: boolean }) =>
+  `whitespace-nowrap border-b-2 px-1 pb-2.5 text-sm font-medium ${isActive ? 'border-indigo-600 text-indigo-700' : 'border-transparent text-slate-500 hover:border-slate-300 hover:text-slate-700'}`;
+
+export function SettingsLayout() {
+  const me = useSession();
+  return (
+    <div className="space-y-5">
+      <PageHeader title="Settings" subtitle={me.org.name} />
+      <nav aria-label="Settings" className="-mx-3 overflow-x-auto border-b border-slate-200 px-3 sm:mx-0 sm:px-0">
+        <div className="flex gap-6">
+          <NavLink to="/settings/profile" className={tab}>
+            Profile
+          </NavLink>
+          <NavLink to="/settings/api-keys" className={tab}>
+            API keys
+          </NavLink>
+          {canManageUsers(me.user.role) && (
+            <NavLink to="/settings/users" className={tab}>
+              Users
+            </NavLink>
+          )}
+          {canManageTeams(me.user.role) && (
+            <NavLink to="/settings/teams" className={tab}>
+              Teams
+            </NavLink>
+          )}
+        </div>
+      </nav>
+      <Outlet />
+    </div>
+  );
+}
