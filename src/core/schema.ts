@@ -8,4 +8,7 @@ export * from '../modules/leads/schema.ts';
 export * from '../modules/qualification/schema.ts';
 export * from '../modules/scoring/schema.ts';
 export * from '../modules/accounts/schema.ts';
+export * from '../modules/products/schema.ts';
+export * from '../modules/opportunities/schema.ts';
+export * from '../modules/notifications/schema.ts';
 export * from './idempotency-schema.ts';

@@ -63,3 +63,30 @@ export const contacts = pgTable(
     index('contacts_search_idx').using('gin', sql`${t.searchText} gin_trgm_ops`),
   ],
 );
+
+/** The account team: several people on one account, each in one role (inside rep, account manager…). */
+export const accountTeamMembers = pgTable(
+  'account_team_members',
+  {
+    orgId: uuid('org_id').notNull(),
+    accountId: uuid('account_id').notNull(),
+    userId: uuid('user_id').notNull(),
+    role: text('role').notNull(),
+    addedAt: timestamp('added_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.accountId, t.userId] }), index('account_team_members_user_idx').on(t.orgId, t.userId)],
+);
+
+/** The key players of an account: its contacts' buying roles, and who reports to whom (the org chart). */
+export const accountKeyPlayers = pgTable(
+  'account_key_players',
+  {
+    orgId: uuid('org_id').notNull(),
+    accountId: uuid('account_id').notNull(),
+    contactId: uuid('contact_id').notNull(),
+    roles: text('roles').array().notNull(),
+    reportsToContactId: uuid('reports_to_contact_id'),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.accountId, t.contactId] })],
+);
