@@ -16,8 +16,9 @@ import { createOrganization } from '../src/modules/orgs/service.ts';
  */
 export const testDatabaseKind = process.env.LEADFLOW_TEST_DB === 'postgres' ? 'postgres' : 'pglite';
 
-export async function openTestDatabase(): Promise<Database> {
-  if (testDatabaseKind === 'pglite') {
+/** A fresh, migrated database of this run's kind, or of the kind asked for (restores across kinds). */
+export async function openTestDatabase(kind: 'pglite' | 'postgres' = testDatabaseKind): Promise<Database> {
+  if (kind === 'pglite') {
     const database = await openDatabase({});
     await migrate(database);
     return database;
