@@ -20,6 +20,10 @@ export const PERMISSIONS = {
   'org:settings': ['admin'],
   'qualification:manage': ['admin'],
   'scoring:manage': ['admin'],
+  // Reps import their own prospect lists (events, research), as managers and admins do; export of
+  // whole lists is the classic way a leaving rep takes the pipeline along, so it is for managers up.
+  'records:import': ['admin', 'manager', 'rep'],
+  'records:export': ['admin', 'manager', 'executive'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -11,4 +11,5 @@ export * from '../modules/accounts/schema.ts';
 export * from '../modules/products/schema.ts';
 export * from '../modules/opportunities/schema.ts';
 export * from '../modules/notifications/schema.ts';
+export * from '../modules/imports/schema.ts';
 export * from './idempotency-schema.ts';

@@ -1,0 +1,169 @@
+// Many leads at once (imports): staged by COPY into a temporary table, then deduplicated and
+// merged into `leads` by a few set-based statements. It runs inside the caller's bulk transaction,
+// so the caller can commit its own bookkeeping (an import's checkpoint) with the rows.
+import type { Actor } from '../../core/actor.ts';
+import { copyText, type BulkSession } from '../../core/bulk-session.ts';
+import { LEAD_TRANSITIONS, type LeadStatus } from './model.ts';
+
+/** A lead to load: null means the row does not say (a default applies, or the field is left as is). */
+export type LeadToLoad = {
+  /** Where the lead came from (a file's line); within-batch duplicates keep the earliest. */
+  line: number;
+  /** The id the lead gets if it is inserted (UUIDv7, so inserts land at the index's right edge). */
+  id: string;
+  firstName: string | null;
+  lastName: string | null;
+  email: string | null;
+  phone: string | null;
+  company: string | null;
+  title: string | null;
+  website: string | null;
+  industry: string | null;
+  employeeCount: number | null;
+  country: string | null;
+  region: string | null;
+  city: string | null;
+  postcode: string | null;
+  status: LeadStatus | null;
+  source: string | null;
+  ownerId: string | null;
+  notes: string | null;
+};
+
+/**
+ * What to do with a lead whose email is already a live lead's (or an earlier row's):
+ * skip it, update the existing lead with its non-empty fields, or create it anyway.
+ */
+export type DuplicatePolicy = 'skip' | 'update' | 'create';
+
+export type LoadDefaults = { ownerId: string | null; source: string };
+
+export type LoadResult = { inserted: number; updated: number; skipped: number };
+
+const STAGE_COLUMNS = [
+  ['line', 'integer'],
+  ['id', 'uuid'],
+  ['first_name', 'text'],
+  ['last_name', 'text'],
+  ['email', 'text'],
+  ['phone', 'text'],
+  ['company', 'text'],
+  ['title', 'text'],
+  ['website', 'text'],
+  ['industry', 'text'],
+  ['employee_count', 'integer'],
+  ['country', 'text'],
+  ['region', 'text'],
+  ['city', 'text'],
+  ['postcode', 'text'],
+  ['status', 'text'],
+  ['source', 'text'],
+  ['owner_id', 'uuid'],
+  ['notes', 'text'],
+] as const;
+
+// The fields an update may overwrite with a non-empty value; owner and status have their own rules.
+const UPDATABLE = ['first_name', 'last_name', 'phone', 'company', 'title', 'website', 'industry', 'employee_count', 'country', 'region', 'city', 'postcode', 'source', 'notes'] as const;
+
+// Status moves the lifecycle allows (src/modules/leads/model.ts); an update applies no other.
+const ALLOWED_MOVES = Object.entries(LEAD_TRANSITIONS)
+  .flatMap(([from, to]) => to.map((target) => `('${from}','${target}')`))
+  .join(', ');
+
+function stageLines(rows: LeadToLoad[]): string {
+  let out = '';
+  for (const r of rows) {
+    out +=
+      `${r.line}\t${r.id}\t${copyText(r.firstName)}\t${copyText(r.lastName)}\t${copyText(r.email)}\t${copyText(r.phone)}\t` +
+      `${copyText(r.company)}\t${copyText(r.title)}\t${copyText(r.website)}\t${copyText(r.industry)}\t${copyText(r.employeeCount)}\t` +
+      `${copyText(r.country)}\t${copyText(r.region)}\t${copyText(r.city)}\t${copyText(r.postcode)}\t${copyText(r.status)}\t` +
+      `${copyText(r.source)}\t${copyText(r.ownerId)}\t${copyText(r.notes)}\n`;
+  }
+  return out;
+}
+
+/**
+ * Loads one batch of leads into the actor's org under `policy`. Emails compare lower-cased against
+ * live leads and against the batch itself (earlier batches are live leads by now). No audit entry
+ * per lead: the caller records one per import, since a million audit rows would double the work.
+ */
+export async function loadLeadBatch(session: BulkSession, actor: Actor, rows: LeadToLoad[], policy: DuplicatePolicy, defaults: LoadDefaults): Promise<LoadResult> {
+  if (rows.length === 0) return { inserted: 0, updated: 0, skipped: 0 };
+  await session.query(`CREATE TEMP TABLE lead_load (${STAGE_COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ')}) ON COMMIT DROP`);
+  await session.copyRows('lead_load', STAGE_COLUMNS.map(([name]) => name), stageLines(rows));
+  if (policy !== 'create') {
+    // Temporary tables have no statistics; with them the planner sizes the joins right. Matches
+    // must be index lookups per staged row, never a scan of the org's leads: that would make each
+    // batch slower than the last as the table grows.
+    await session.query('ANALYZE lead_load');
+    await session.query('SET LOCAL enable_hashjoin = off');
+    await session.query('SET LOCAL enable_mergejoin = off');
+  }
+  const params = [actor.orgId, defaults.ownerId, defaults.source, actor.userId || null];
+  if (policy === 'create') {
+    const inserted = await insertFrom(session, 'lead_load', params);
+    return { inserted, updated: 0, skipped: 0 };
+  }
+  if (policy === 'skip') {
+    const inserted = await insertFrom(
+      session,
+      `(SELECT DISTINCT ON (coalesce(email, line::text)) * FROM lead_load ORDER BY coalesce(email, line::text), line) AS first_seen
+        WHERE email IS NULL OR NOT EXISTS (SELECT 1 FROM leads l WHERE l.org_id = $1 AND lower(l.email) = first_seen.email AND l.deleted_at IS NULL)`,
+      params,
+    );
+    return { inserted, updated: 0, skipped: rows.length - inserted };
+  }
+  return updateOrInsert(session, rows.length, params);
+}
+
+const INSERT_COLUMNS =
+  'org_id, id, first_name, last_name, email, phone, company, title, website, industry, employee_count, country, region, city, postcode, status, source, owner_id, notes, created_by';
+const INSERT_VALUES = `$1::uuid, id, coalesce(first_name, ''), coalesce(last_name, ''), email, phone, coalesce(company, ''), title, website, industry,
+  employee_count, country, region, city, postcode, coalesce(status, 'new'), coalesce(source, $3::text), coalesce(owner_id, $2::uuid), coalesce(notes, ''), $4::uuid`;
+
+async function insertFrom(session: BulkSession, from: string, params: unknown[]): Promise<number> {
+  const [row] = await session.query<{ n: number }>(
+    `WITH inserted AS (INSERT INTO leads (${INSERT_COLUMNS}) SELECT ${INSERT_VALUES} FROM ${from} RETURNING 1) SELECT count(*)::int AS n FROM inserted`,
+    params,
+  );
+  return row!.n;
+}
+
+/**
+ * Update policy. Rows sharing an email collapse into one (each field's last non-empty value in
+ * file order: what applying them one after another would leave); that row updates every live lead
+ * with the email, or becomes a new lead. Every other row updated something, so counts as updated.
+ * A status cell moves an existing lead only where the lifecycle allows the move.
+ */
+async function updateOrInsert(session: BulkSession, rowCount: number, params: unknown[]): Promise<LoadResult> {
+  const collapsed = STAGE_COLUMNS.map(([name]) =>
+    name === 'email'
+      ? 'email'
+      : name === 'line'
+        ? 'min(line) AS line'
+        : name === 'id'
+          ? '(array_agg(id ORDER BY line))[1] AS id'
+          : `(array_agg(${name} ORDER BY line DESC) FILTER (WHERE ${name} IS NOT NULL))[1] AS ${name}`,
+  );
+  await session.query(`CREATE TEMP TABLE lead_merge ON COMMIT DROP AS SELECT ${collapsed.join(', ')} FROM lead_load WHERE email IS NOT NULL GROUP BY email`);
+  await session.query('ANALYZE lead_merge');
+  const moves = `(l.status, m.status) IN (${ALLOWED_MOVES})`;
+  await session.query(
+    `UPDATE leads l SET ${UPDATABLE.map((c) => `${c} = coalesce(m.${c}, l.${c})`).join(', ')},
+        owner_id = coalesce(m.owner_id, l.owner_id),
+        status = CASE WHEN ${moves} THEN m.status ELSE l.status END,
+        recycle_at = CASE WHEN l.status = 'disqualified' AND ${moves} THEN NULL ELSE l.recycle_at END,
+        version = l.version + 1, updated_at = now()
+      FROM lead_merge m
+      WHERE l.org_id = $1 AND lower(l.email) = m.email AND l.deleted_at IS NULL`,
+    [params[0]],
+  );
+  // The leads just updated still match their email, so what does not match now is new.
+  const inserted = await insertFrom(
+    session,
+    `(SELECT * FROM lead_merge m WHERE NOT EXISTS (SELECT 1 FROM leads l WHERE l.org_id = $1 AND lower(l.email) = m.email AND l.deleted_at IS NULL)
+      UNION ALL SELECT * FROM lead_load WHERE email IS NULL) AS fresh`,
+    params,
+  );
+  return { inserted, updated: rowCount - inserted, skipped: 0 };
+}
