@@ -20,6 +20,7 @@ export const PERMISSIONS = {
   'org:settings': ['admin'],
   'qualification:manage': ['admin'],
   'scoring:manage': ['admin'],
+  'forms:manage': ['admin', 'manager'],
   // Reps import their own prospect lists (events, research), as managers and admins do; export of
   // whole lists is the classic way a leaving rep takes the pipeline along, so it is for managers up.
   'records:import': ['admin', 'manager', 'rep'],

@@ -12,4 +12,7 @@ export * from '../modules/products/schema.ts';
 export * from '../modules/opportunities/schema.ts';
 export * from '../modules/notifications/schema.ts';
 export * from '../modules/imports/schema.ts';
+export * from '../modules/activities/schema.ts';
+export * from '../modules/forms/schema.ts';
+export * from '../modules/merges/schema.ts';
 export * from './idempotency-schema.ts';

@@ -13,10 +13,14 @@ import type { Database } from '../core/db.ts';
 import type { Jobs } from '../core/jobs.ts';
 import { createMailer, type Mailer } from '../core/mailer.ts';
 import { accountRoutes } from '../modules/accounts/routes.ts';
+import { activityRoutes } from '../modules/activities/routes.ts';
 import { auditRoutes } from '../modules/audit/routes.ts';
+import { duplicateRoutes } from '../modules/duplicates/routes.ts';
+import { formRoutes } from '../modules/forms/routes.ts';
 import { backupRoutes } from '../modules/backup/routes.ts';
 import { authRoutes } from '../modules/auth/routes.ts';
 import { leadRoutes } from '../modules/leads/routes.ts';
+import { mergeRoutes } from '../modules/merges/routes.ts';
 import { orgRoutes } from '../modules/orgs/routes.ts';
 import { userRoutes } from '../modules/users/routes.ts';
 import { registerAuth } from './auth.ts';
@@ -102,6 +106,10 @@ export async function buildApp({ database, config, mailer, logger }: AppOptions)
   leadRoutes(app, db);
   accountRoutes(app, db);
   auditRoutes(app, db);
+  activityRoutes(app, db);
+  formRoutes(app, db, config);
+  duplicateRoutes(app, db);
+  mergeRoutes(app, db);
   backupRoutes(app, database);
 
   if (existsSync(webDist)) {

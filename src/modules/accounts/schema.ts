@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { phoneTailSql } from '../../core/match-keys.ts';
 
 export const accounts = pgTable(
   'accounts',
@@ -30,6 +31,8 @@ export const accounts = pgTable(
     index('accounts_owner_idx').on(t.orgId, t.ownerId).where(sql`deleted_at is null`),
     index('accounts_domain_idx').on(t.orgId, sql`lower(${t.domain})`),
     index('accounts_search_idx').using('gin', sql`${t.searchText} gin_trgm_ops`),
+    // Duplicate accounts by similar name (pg_trgm).
+    index('accounts_name_trgm_idx').using('gin', sql`lower(${t.name}) gin_trgm_ops`).where(sql`deleted_at is null`),
   ],
 );
 
@@ -61,6 +64,9 @@ export const contacts = pgTable(
     index('contacts_owner_idx').on(t.orgId, t.ownerId).where(sql`deleted_at is null`),
     index('contacts_email_idx').on(t.orgId, sql`lower(${t.email})`),
     index('contacts_search_idx').using('gin', sql`${t.searchText} gin_trgm_ops`),
+    // Duplicate matching (web forms, the duplicates report): phone endings and names.
+    index('contacts_phone_tail_idx').on(t.orgId, phoneTailSql(t.phone)).where(sql`deleted_at is null`),
+    index('contacts_person_idx').on(t.orgId, sql`lower(${t.lastName})`, sql`lower(${t.firstName})`).where(sql`deleted_at is null`),
   ],
 );
 

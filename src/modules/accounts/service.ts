@@ -1,10 +1,12 @@
-import { and, asc, eq, ilike, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, ilike, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { Actor } from '../../core/actor.ts';
 import { assertVersion, type ExpectedVersion } from '../../core/concurrency.ts';
 import { decodeCursor, encodeCursor } from '../../core/cursor.ts';
 import type { Db } from '../../core/db.ts';
 import { notFound, validationFailed } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
+import { phoneTailSql } from '../../core/match-keys.ts';
 import { assertCan } from '../../core/roles.ts';
 import { recordAudit, recordAuditMany } from '../audit/service.ts';
 import { assertActiveUser } from '../users/service.ts';
@@ -270,3 +272,220 @@ export async function accountNames(db: Db, actor: Actor, ids: string[]): Promise
   const rows = await db.select({ id: accounts.id, name: accounts.name }).from(accounts).where(and(eq(accounts.orgId, actor.orgId), inArray(accounts.id, ids)));
   return new Map(rows.map((r) => [r.id, r.name]));
 }
+
+// Duplicate look-ups and merges. The rules of who or what is the same live in the duplicates
+// module; these functions only read and write account and contact rows for it.
+
+export type ContactCandidate = ContactView & { accountDomain: string | null; accountCountry: string | null };
+
+/** Live contacts that might be this person (same email, phone ending or name), with their account's domain and country. */
+export async function contactMatchCandidates(
+  db: Db,
+  actor: Actor,
+  probe: { email: string | null; phoneTail: string | null; firstName: string | null; lastName: string | null },
+): Promise<ContactCandidate[]> {
+  const alternatives: SQL[] = [];
+  if (probe.email) alternatives.push(sql`lower(${contacts.email}) = ${probe.email.toLowerCase()}`);
+  if (probe.phoneTail) alternatives.push(sql`${phoneTailSql(contacts.phone)} = ${probe.phoneTail}`);
+  if (probe.firstName && probe.lastName) {
+    alternatives.push(sql`lower(${contacts.lastName}) = ${probe.lastName.toLowerCase()} and lower(${contacts.firstName}) = ${probe.firstName.toLowerCase()}`);
+  }
+  if (alternatives.length === 0) return [];
+  const rows = await db
+    .select({ contact: contacts, accountDomain: accounts.domain, accountCountry: accounts.country })
+    .from(contacts)
+    .leftJoin(accounts, and(eq(accounts.orgId, contacts.orgId), eq(accounts.id, contacts.accountId)))
+    .where(and(eq(contacts.orgId, actor.orgId), isNull(contacts.deletedAt), or(...alternatives)))
+    .orderBy(asc(contacts.createdAt))
+    .limit(100);
+  return rows.map((r) => ({ ...toContactView(r.contact), accountDomain: r.accountDomain, accountCountry: r.accountCountry }));
+}
+
+const CANDIDATE_CAP = 5000;
+
+/** Contacts sharing an email, a phone ending or a first and last name, for the duplicates rules to confirm. */
+export async function contactDuplicateCandidates(db: Db, actor: Actor) {
+  assertCan(actor, 'records:read');
+  const live = and(eq(contacts.orgId, actor.orgId), isNull(contacts.deletedAt));
+  const emailKey = sql<string>`lower(${contacts.email})`;
+  const sameEmail = await db
+    .select({ value: emailKey, ids: sql<string[]>`array_agg(${contacts.id} order by ${contacts.createdAt}, ${contacts.id})` })
+    .from(contacts)
+    .where(and(live, isNotNull(contacts.email)))
+    .groupBy(emailKey)
+    .having(sql`count(*) > 1`)
+    .limit(CANDIDATE_CAP);
+
+  const tail = phoneTailSql(contacts.phone);
+  const sharedTails = db
+    .select({ tail: sql`${tail}`.as('tail') })
+    .from(contacts)
+    .where(and(live, sql`${contacts.phone} is not null`, sql`${tail} <> ''`))
+    .groupBy(tail)
+    .having(sql`count(*) > 1`)
+    .as('shared_tails');
+  const withAccount = and(eq(accounts.orgId, contacts.orgId), eq(accounts.id, contacts.accountId));
+  const samePhoneTail = await db
+    .select({ id: contacts.id, phone: contacts.phone, country: accounts.country })
+    .from(contacts)
+    .innerJoin(sharedTails, sql`${tail} = ${sharedTails.tail}`)
+    .leftJoin(accounts, withAccount)
+    .where(live)
+    .orderBy(asc(contacts.createdAt), asc(contacts.id))
+    .limit(CANDIDATE_CAP);
+
+  const first = sql`lower(${contacts.firstName})`;
+  const last = sql`lower(${contacts.lastName})`;
+  const sharedNames = db
+    .select({ first: sql`${first}`.as('first'), last: sql`${last}`.as('last') })
+    .from(contacts)
+    .where(and(live, sql`${contacts.firstName} <> ''`, sql`${contacts.lastName} <> ''`))
+    .groupBy(first, last)
+    .having(sql`count(*) > 1`)
+    .as('shared_names');
+  const sameName = await db
+    .select({ id: contacts.id, firstName: contacts.firstName, lastName: contacts.lastName, email: contacts.email, accountId: contacts.accountId, domain: accounts.domain })
+    .from(contacts)
+    .innerJoin(sharedNames, and(sql`${last} = ${sharedNames.last}`, sql`${first} = ${sharedNames.first}`))
+    .leftJoin(accounts, withAccount)
+    .where(live)
+    .orderBy(asc(contacts.createdAt), asc(contacts.id))
+    .limit(CANDIDATE_CAP);
+
+  return { sameEmail, samePhoneTail, sameName };
+}
+
+/** Accounts sharing a domain, and pairs with similar names by pg_trgm similarity. */
+export async function accountDuplicateCandidates(db: Db, actor: Actor, minSimilarity: number) {
+  assertCan(actor, 'records:read');
+  const live = and(eq(accounts.orgId, actor.orgId), isNull(accounts.deletedAt));
+  const domainKey = sql<string>`lower(${accounts.domain})`;
+  const sameDomain = await db
+    .select({ value: domainKey, ids: sql<string[]>`array_agg(${accounts.id} order by ${accounts.createdAt}, ${accounts.id})` })
+    .from(accounts)
+    .where(and(live, isNotNull(accounts.domain)))
+    .groupBy(domainKey)
+    .having(sql`count(*) > 1`)
+    .limit(CANDIDATE_CAP);
+
+  const other = alias(accounts, 'other');
+  const similarity = sql<number>`similarity(lower(${accounts.name}), lower(${other.name}))`;
+  const similarName = await db
+    .select({ a: accounts.id, b: other.id, similarity, name: accounts.name })
+    .from(accounts)
+    .innerJoin(other, and(eq(other.orgId, accounts.orgId), sql`${other.id} > ${accounts.id}`, isNull(other.deletedAt), sql`lower(${other.name}) % lower(${accounts.name})`))
+    .where(and(live, sql`${similarity} >= ${minSimilarity}`))
+    .orderBy(desc(similarity))
+    .limit(CANDIDATE_CAP);
+
+  return { sameDomain, similarName };
+}
+
+/** Whole accounts, trash included; `lock` holds them for the caller's merge (or undo) transaction. */
+export async function accountSnapshots(db: Db, actor: Actor, ids: string[], lock = false): Promise<AccountView[]> {
+  if (ids.length === 0) return [];
+  const query = db.select().from(accounts).where(and(eq(accounts.orgId, actor.orgId), inArray(accounts.id, ids)));
+  return (lock ? await query.for('update') : await query).map(toAccountView);
+}
+
+/** Whole contacts, trash included; `lock` holds them for the caller's merge (or undo) transaction. */
+export async function contactSnapshots(db: Db, actor: Actor, ids: string[], lock = false): Promise<ContactView[]> {
+  if (ids.length === 0) return [];
+  const query = db.select().from(contacts).where(and(eq(contacts.orgId, actor.orgId), inArray(contacts.id, ids)));
+  return (lock ? await query.for('update') : await query).map(toContactView);
+}
+
+type Editable<T> = { [K in keyof T]-?: Exclude<T[K], undefined> } & { deletedAt: string | null };
+export type AccountState = Editable<AccountFields>;
+export type ContactState = Editable<ContactFields>;
+
+/**
+ * Sets a record to a merge's outcome or back to a snapshot: every editable field and its trash
+ * state. Audited as an update (with the changed fields), a delete or a restore, with the reason.
+ */
+async function writeState(
+  tx: Db,
+  actor: Actor,
+  table: typeof accounts | typeof contacts,
+  entityType: 'account' | 'contact',
+  id: string,
+  state: AccountState | ContactState,
+  reason: string,
+): Promise<AccountRow | ContactRow> {
+  const where = and(eq(table.orgId, actor.orgId), eq(table.id, id));
+  const [row] = await tx.select().from(table).where(where).for('update');
+  if (!row) throw notFound(entityType === 'account' ? 'Account' : 'Contact');
+  const { deletedAt, ...fields } = state;
+  const [updated] = await tx
+    .update(table)
+    .set({ ...fields, deletedAt: deletedAt ? new Date(deletedAt) : null, version: row.version + 1, updatedAt: new Date() })
+    .where(where)
+    .returning();
+  const action = !row.deletedAt && updated!.deletedAt ? 'delete' : row.deletedAt && !updated!.deletedAt ? 'restore' : 'update';
+  await recordAudit(tx, actor, {
+    entityType,
+    entityId: id,
+    action,
+    ...(action === 'update' ? { before: auditable(row), after: auditable(updated!) } : {}),
+    reason,
+  });
+  return updated!;
+}
+
+export const writeAccountState = async (tx: Db, actor: Actor, id: string, state: AccountState, reason: string) =>
+  toAccountView((await writeState(tx, actor, accounts, 'account', id, state, reason)) as AccountRow);
+export const writeContactState = async (tx: Db, actor: Actor, id: string, state: ContactState, reason: string) =>
+  toContactView((await writeState(tx, actor, contacts, 'contact', id, state, reason)) as ContactRow);
+
+export type Relink = { id: string; from: string; to: string };
+
+/** Live contacts and subsidiaries of some accounts: what moves when those accounts merge away. */
+export async function dependantsOfAccounts(tx: Db, actor: Actor, accountIds: string[]): Promise<{ contacts: { id: string; accountId: string }[]; subsidiaries: { id: string; parentAccountId: string }[] }> {
+  if (accountIds.length === 0) return { contacts: [], subsidiaries: [] };
+  const [people, children] = await Promise.all([
+    tx
+      .select({ id: contacts.id, accountId: sql<string>`${contacts.accountId}` })
+      .from(contacts)
+      .where(and(eq(contacts.orgId, actor.orgId), inArray(contacts.accountId, accountIds), isNull(contacts.deletedAt))),
+    tx
+      .select({ id: accounts.id, parentAccountId: sql<string>`${accounts.parentAccountId}` })
+      .from(accounts)
+      .where(and(eq(accounts.orgId, actor.orgId), inArray(accounts.parentAccountId, accountIds), isNull(accounts.deletedAt))),
+  ]);
+  return { contacts: people, subsidiaries: children };
+}
+
+/**
+ * Moves contacts (or subsidiaries) from one account to another, each only if it is still on the
+ * account it is moved from — so an undo never drags back a contact someone has moved since.
+ * Every move is audited; returns the ids that moved.
+ */
+async function relink(tx: Db, actor: Actor, kind: 'contact' | 'account', moves: Relink[], reason: string): Promise<string[]> {
+  const moved: string[] = [];
+  for (const move of moves) {
+    const rows =
+      kind === 'contact'
+        ? await tx
+            .update(contacts)
+            .set({ accountId: move.to, version: sql`${contacts.version} + 1`, updatedAt: new Date() })
+            .where(and(eq(contacts.orgId, actor.orgId), eq(contacts.id, move.id), eq(contacts.accountId, move.from)))
+            .returning({ id: contacts.id })
+        : await tx
+            .update(accounts)
+            .set({ parentAccountId: move.to, version: sql`${accounts.version} + 1`, updatedAt: new Date() })
+            .where(and(eq(accounts.orgId, actor.orgId), eq(accounts.id, move.id), eq(accounts.parentAccountId, move.from)))
+            .returning({ id: accounts.id });
+    if (rows.length > 0) moved.push(move.id);
+  }
+  const field = kind === 'contact' ? 'accountId' : 'parentAccountId';
+  const done = new Set(moved);
+  await recordAuditMany(
+    tx,
+    actor,
+    moves.filter((m) => done.has(m.id)).map((m) => ({ entityType: kind, entityId: m.id, action: 'update', before: { [field]: m.from }, after: { [field]: m.to }, reason })),
+  );
+  return moved;
+}
+
+export const relinkContacts = (tx: Db, actor: Actor, moves: Relink[], reason: string) => relink(tx, actor, 'contact', moves, reason);
+export const relinkSubsidiaries = (tx: Db, actor: Actor, moves: Relink[], reason: string) => relink(tx, actor, 'account', moves, reason);

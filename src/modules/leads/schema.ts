@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { phoneTailSql } from '../../core/match-keys.ts';
 
 /** Why a lead scores what it scores, as of `scoredAt`: written by the scoring module. */
 export type LeadScoreExplanation = {
@@ -64,5 +65,9 @@ export const leads = pgTable(
     index('leads_score_idx').on(t.orgId, t.score, t.id).where(sql`deleted_at is null`),
     index('leads_recycle_idx').on(t.orgId, t.recycleAt).where(sql`status = 'disqualified' and deleted_at is null`),
     index('leads_search_idx').using('gin', sql`${t.searchText} gin_trgm_ops`),
+    // Duplicate matching (web forms, the duplicates report): phone endings, names, fuzzy company names.
+    index('leads_phone_tail_idx').on(t.orgId, phoneTailSql(t.phone)).where(sql`deleted_at is null`),
+    index('leads_person_idx').on(t.orgId, sql`lower(${t.lastName})`, sql`lower(${t.firstName})`).where(sql`deleted_at is null`),
+    index('leads_company_trgm_idx').using('gin', sql`lower(${t.company}) gin_trgm_ops`).where(sql`deleted_at is null`),
   ],
 );

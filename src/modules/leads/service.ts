@@ -1,10 +1,12 @@
-import { and, asc, desc, eq, gte, ilike, inArray, isNotNull, isNull, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, ilike, inArray, isNotNull, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { Actor } from '../../core/actor.ts';
 import { assertVersion, type ExpectedVersion } from '../../core/concurrency.ts';
 import { decodeCursor, encodeCursor } from '../../core/cursor.ts';
 import type { Db } from '../../core/db.ts';
 import { notFound, validationFailed } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
+import { phoneTailSql } from '../../core/match-keys.ts';
 import { assertCan } from '../../core/roles.ts';
 import { recordAudit, recordAuditMany } from '../audit/service.ts';
 import { assertActiveUser } from '../users/service.ts';
@@ -89,7 +91,7 @@ export async function createLead(db: Db, actor: Actor, input: LeadFields): Promi
     if (ownerId) await assertActiveUser(tx, actor, ownerId, 'ownerId');
     const [row] = await tx
       .insert(leads)
-      .values({ ...fields, ownerId, orgId: actor.orgId, id: newId(), createdBy: actor.userId })
+      .values({ ...fields, ownerId, orgId: actor.orgId, id: newId(), createdBy: actor.userId || null })
       .returning();
     await recordAudit(tx, actor, { entityType: 'lead', entityId: row!.id, action: 'create', after: auditable(row!) });
     return toLeadView(row!);
@@ -268,4 +270,173 @@ export async function reassignLeadsOfOwner(db: Db, actor: Actor, fromUserId: str
     moved += await bulkUpdateLeads(db, actor, owned.slice(i, i + 5000).map((r) => r.id), { action: 'assign', ownerId: toUserId }, reason);
   }
   return moved;
+}
+
+// Duplicate look-ups and merges. The rules of who is the same person live in the duplicates
+// module; these functions only read and write lead rows for it.
+
+export type PersonProbe = { email: string | null; phoneTail: string | null; firstName: string | null; lastName: string | null };
+
+/** Live leads that might be this person: same email, same phone ending, or same first and last name. */
+export async function leadMatchCandidates(db: Db, actor: Actor, probe: PersonProbe): Promise<LeadView[]> {
+  const alternatives: SQL[] = [];
+  if (probe.email) alternatives.push(sql`lower(${leads.email}) = ${probe.email.toLowerCase()}`);
+  if (probe.phoneTail) alternatives.push(sql`${phoneTailSql(leads.phone)} = ${probe.phoneTail}`);
+  if (probe.firstName && probe.lastName) {
+    alternatives.push(sql`lower(${leads.lastName}) = ${probe.lastName.toLowerCase()} and lower(${leads.firstName}) = ${probe.firstName.toLowerCase()}`);
+  }
+  if (alternatives.length === 0) return [];
+  const rows = await db
+    .select()
+    .from(leads)
+    .where(and(eq(leads.orgId, actor.orgId), isNull(leads.deletedAt), or(...alternatives)))
+    .orderBy(asc(leads.createdAt))
+    .limit(100);
+  return rows.map(toLeadView);
+}
+
+// Each kind of candidate is capped so one pathological value (a shared switchboard number on
+// thousands of leads) cannot make the duplicate report unbounded.
+const CANDIDATE_CAP = 5000;
+
+/**
+ * Leads that share something a duplicate would share, for the duplicates rules to confirm:
+ * equal emails, equal phone endings, equal first and last names, and similar company names
+ * (pg_trgm) between leads with the same name.
+ */
+export async function leadDuplicateCandidates(db: Db, actor: Actor, minSimilarity: number) {
+  assertCan(actor, 'records:read');
+  const live = and(eq(leads.orgId, actor.orgId), isNull(leads.deletedAt));
+  const emailKey = sql<string>`lower(${leads.email})`;
+  const sameEmail = await db
+    .select({ value: emailKey, ids: sql<string[]>`array_agg(${leads.id} order by ${leads.createdAt}, ${leads.id})` })
+    .from(leads)
+    .where(and(live, isNotNull(leads.email)))
+    .groupBy(emailKey)
+    .having(sql`count(*) > 1`)
+    .limit(CANDIDATE_CAP);
+
+  const tail = phoneTailSql(leads.phone);
+  const sharedTails = db
+    .select({ tail: sql`${tail}`.as('tail') })
+    .from(leads)
+    .where(and(live, sql`${leads.phone} is not null`, sql`${tail} <> ''`))
+    .groupBy(tail)
+    .having(sql`count(*) > 1`)
+    .as('shared_tails');
+  const samePhoneTail = await db
+    .select({ id: leads.id, phone: leads.phone, country: leads.country })
+    .from(leads)
+    .innerJoin(sharedTails, sql`${tail} = ${sharedTails.tail}`)
+    .where(live)
+    .orderBy(asc(leads.createdAt), asc(leads.id))
+    .limit(CANDIDATE_CAP);
+
+  const first = sql`lower(${leads.firstName})`;
+  const last = sql`lower(${leads.lastName})`;
+  const sharedNames = db
+    .select({ first: sql`${first}`.as('first'), last: sql`${last}`.as('last') })
+    .from(leads)
+    .where(and(live, sql`${leads.firstName} <> ''`, sql`${leads.lastName} <> ''`))
+    .groupBy(first, last)
+    .having(sql`count(*) > 1`)
+    .as('shared_names');
+  const sameName = await db
+    .select({ id: leads.id, firstName: leads.firstName, lastName: leads.lastName, email: leads.email, website: leads.website })
+    .from(leads)
+    .innerJoin(sharedNames, and(sql`${last} = ${sharedNames.last}`, sql`${first} = ${sharedNames.first}`))
+    .where(live)
+    .orderBy(asc(leads.createdAt), asc(leads.id))
+    .limit(CANDIDATE_CAP);
+
+  const other = alias(leads, 'other');
+  const similarity = sql<number>`similarity(lower(${leads.company}), lower(${other.company}))`;
+  const similarCompany = await db
+    .select({ a: leads.id, b: other.id, similarity, company: leads.company })
+    .from(leads)
+    .innerJoin(
+      other,
+      and(
+        eq(other.orgId, leads.orgId),
+        sql`${other.id} > ${leads.id}`,
+        isNull(other.deletedAt),
+        sql`lower(${other.company}) % lower(${leads.company})`,
+        sql`lower(${other.lastName}) = lower(${leads.lastName})`,
+        sql`lower(${other.firstName}) = lower(${leads.firstName})`,
+      ),
+    )
+    .where(and(live, sql`${leads.company} <> ''`, sql`${similarity} >= ${minSimilarity}`))
+    .orderBy(desc(similarity))
+    .limit(CANDIDATE_CAP);
+
+  return { sameEmail, samePhoneTail, sameName, similarCompany };
+}
+
+/** Whole leads, trash included; `lock` holds them for the caller's merge (or undo) transaction. */
+export async function leadSnapshots(db: Db, actor: Actor, ids: string[], lock = false): Promise<LeadView[]> {
+  if (ids.length === 0) return [];
+  const query = db.select().from(leads).where(and(eq(leads.orgId, actor.orgId), inArray(leads.id, ids)));
+  return (lock ? await query.for('update') : await query).map(toLeadView);
+}
+
+export type LeadState = { [K in keyof LeadFields]-?: Exclude<LeadFields[K], undefined> } & { deletedAt: string | null };
+
+/**
+ * Sets a lead to a merge's outcome or back to a snapshot: every editable field and its trash
+ * state. Audited as an update (with the changed fields), a delete or a restore, with the reason.
+ */
+export async function writeLeadState(tx: Db, actor: Actor, id: string, state: LeadState, reason: string): Promise<LeadView> {
+  const [row] = await tx.select().from(leads).where(byId(actor, id)).for('update');
+  if (!row) throw notFound('Lead');
+  const { deletedAt, ...fields } = state;
+  const [updated] = await tx
+    .update(leads)
+    .set({ ...fields, deletedAt: deletedAt ? new Date(deletedAt) : null, version: row.version + 1, updatedAt: new Date() })
+    .where(byId(actor, id))
+    .returning();
+  const action = !row.deletedAt && updated!.deletedAt ? 'delete' : row.deletedAt && !updated!.deletedAt ? 'restore' : 'update';
+  await recordAudit(tx, actor, {
+    entityType: 'lead',
+    entityId: id,
+    action,
+    ...(action === 'update' ? { before: auditable(row), after: auditable(updated!) } : {}),
+    reason,
+  });
+  return toLeadView(updated!);
+}
+
+// Lead scores: the scoring module computes them; the lead keeps them so lists sort by score.
+
+export type LeadToScore = { id: string; title: string | null; industry: string | null; employeeCount: number | null; country: string | null };
+
+/** Some leads by id, or one batch of an org-wide rescore (live leads in id order after `afterId`). */
+export type LeadsToScoreQuery = { ids: string[] } | { afterId: string | null; limit: number; engagedOnly: boolean };
+
+/**
+ * Live leads with what scoring reads, locked until the caller's transaction ends so a score is
+ * never stored over a newer edit. A batch skips leads being edited: their edit rescores them.
+ * `engagedOnly` takes the leads whose score holds engagement points, the ones time changes.
+ */
+export async function leadsToScore(tx: Db, actor: Actor, query: LeadsToScoreQuery): Promise<LeadToScore[]> {
+  const conditions: SQL[] = [eq(leads.orgId, actor.orgId), isNull(leads.deletedAt)];
+  const columns = { id: leads.id, title: leads.title, industry: leads.industry, employeeCount: leads.employeeCount, country: leads.country };
+  if ('ids' in query) {
+    if (query.ids.length === 0) return [];
+    return tx.select(columns).from(leads).where(and(...conditions, inArray(leads.id, query.ids))).for('update');
+  }
+  if (query.afterId) conditions.push(sql`${leads.id} > ${query.afterId}::uuid`);
+  if (query.engagedOnly) conditions.push(sql`(${leads.scoreExplanation}->>'engagement')::integer <> 0`);
+  return tx.select(columns).from(leads).where(and(...conditions)).orderBy(asc(leads.id)).limit(query.limit).for('update', { skipLocked: true });
+}
+
+/**
+ * Stores scores the scoring module computed. Not a user's change: no new version (a rep's open
+ * edit stays valid) and no audit entry (the inputs a score derives from are audited).
+ */
+export async function storeLeadScores(db: Db, actor: Actor, scores: { id: string; score: number; explanation: LeadScoreExplanation }[]): Promise<void> {
+  if (scores.length === 0) return;
+  await db.execute(sql`
+    update leads set score = v.score, score_explanation = v.explanation
+    from jsonb_to_recordset(${JSON.stringify(scores)}::jsonb) as v(id uuid, score integer, explanation jsonb)
+    where leads.org_id = ${actor.orgId} and leads.id = v.id`);
 }

@@ -1,7 +1,7 @@
-import { useId, type InputHTMLAttributes, type ReactNode, type Ref, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
+import { useId, type InputHTMLAttributes, type ReactNode, type Ref, type SelectHTMLAttributes } from 'react';
 
 export const controlClass =
-  'block w-full rounded-md border-0 bg-white px-2.5 py-1.5 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 placeholder:text-slate-400 focus:ring-2 focus:ring-indigo-500 focus:outline-none disabled:bg-slate-50 disabled:text-slate-500 aria-[invalid=true]:ring-red-500';
+  'block rounded-md border-0 bg-white px-2.5 py-1.5 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 placeholder:text-slate-400 focus:ring-2 focus:ring-indigo-500 focus:outline-none disabled:bg-slate-50 disabled:text-slate-500 aria-[invalid=true]:ring-red-500';
 
 /** A labelled form control with its hint and its error from the API, announced to screen readers. */
 export function Field({
@@ -38,14 +38,13 @@ export function Field({
   );
 }
 
+// Full width unless the caller gives a base width (responsive ones like sm:w-40 still override).
+const width = (className: string) => (/(^|\s)(w-|flex-1)/.test(className) ? '' : 'w-full');
+
 export function Input({ className = '', ref, ...rest }: InputHTMLAttributes<HTMLInputElement> & { ref?: Ref<HTMLInputElement> }) {
-  return <input ref={ref} className={`${controlClass} h-9 ${className}`} {...rest} />;
+  return <input ref={ref} className={`${controlClass} ${width(className)} h-9 ${className}`} {...rest} />;
 }
 
 export function Select({ className = '', ref, ...rest }: SelectHTMLAttributes<HTMLSelectElement> & { ref?: Ref<HTMLSelectElement> }) {
-  return <select ref={ref} className={`${controlClass} h-9 pr-8 ${className}`} {...rest} />;
-}
-
-export function Textarea({ className = '', ref, ...rest }: TextareaHTMLAttributes<HTMLTextAreaElement> & { ref?: Ref<HTMLTextAreaElement> }) {
-  return <textarea ref={ref} className={`${controlClass} min-h-24 ${className}`} {...rest} />;
+  return <select ref={ref} className={`${controlClass} ${width(className)} h-9 pr-8 ${className}`} {...rest} />;
 }

@@ -99,7 +99,7 @@ export function InlineField({ name, label, value, display, kind = 'text', option
                   cancel();
                 }
               }}
-              className={`${controlClass} h-9`}
+              className={`${controlClass} h-9 w-full`}
             >
               {options.map((option) => (
                 <option key={option.value} value={option.value}>
@@ -125,7 +125,7 @@ export function InlineField({ name, label, value, display, kind = 'text', option
                   void save(draft, true);
                 }
               }}
-              className={`${controlClass} min-h-28`}
+              className={`${controlClass} min-h-28 w-full`}
             />
           ) : (
             <input
@@ -146,7 +146,7 @@ export function InlineField({ name, label, value, display, kind = 'text', option
                   void save(draft, true);
                 }
               }}
-              className={`${controlClass} h-9`}
+              className={`${controlClass} h-9 w-full`}
             />
           )}
           <p className="mt-1 text-xs text-slate-500" aria-live="polite">

@@ -82,10 +82,10 @@ function AccountDetailView({ account, reload }: { account: AccountDetail; reload
         }
         title={account.name}
         subtitle={
-          <span className="flex flex-wrap items-center gap-2">
+          <span className="flex flex-wrap items-center gap-x-3 gap-y-1">
             <Badge tone={STAGE_TONES[account.lifecycleStage]}>{STAGE_LABELS[account.lifecycleStage]}</Badge>
             {account.domain && <span>{account.domain}</span>}
-            <span className="text-slate-400">· Owner: {ownerName(account.ownerId)}</span>
+            <span className="text-slate-400">Owner: {ownerName(account.ownerId)}</span>
           </span>
         }
         actions={

@@ -79,7 +79,7 @@ export function AccountPicker({
             else onCancel?.();
           }
         }}
-        className={`${controlClass} h-9`}
+        className={`${controlClass} h-9 w-full`}
       />
       {shown && (
         <ul id={listId} role="listbox" className="absolute z-30 mt-1 max-h-60 w-full overflow-y-auto rounded-lg bg-white p-1 shadow-lg ring-1 ring-slate-900/10">

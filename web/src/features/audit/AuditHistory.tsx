@@ -40,6 +40,7 @@ export function AuditHistory({ entityType, entityId, noun, valueOf }: { entityTy
               <li key={entry.id} className="relative border-l-2 border-slate-200 pl-3 text-sm">
                 <p className="text-slate-700">
                   <span className="font-medium text-slate-900">{story.who}</span> {story.verb}
+                  {story.lines.length > 1 && ` ${story.lines.length} fields`}
                   {story.lines.length === 1 && (
                     <>
                       {' '}

@@ -19,7 +19,7 @@ export const SORT_LABELS: Record<LeadSort, string> = {
   '-company': 'Company Z–A',
 };
 
-const chip = 'h-9 inline-flex items-center gap-1.5 rounded-md bg-white px-3 text-sm text-slate-700 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50';
+const chip = 'h-9 inline-flex items-center gap-1.5 rounded-md bg-white px-3 text-sm shadow-sm ring-1 ring-inset hover:bg-slate-50';
 
 export function LeadFilters({ view, onChange }: { view: LeadView; onChange: (patch: Partial<LeadView>) => void }) {
   const users = useUsers();
@@ -39,7 +39,7 @@ export function LeadFilters({ view, onChange }: { view: LeadView; onChange: (pat
       </div>
       <div className={`${shownOnPhone ? 'flex' : 'hidden'} flex-col gap-2 sm:flex sm:flex-row sm:flex-wrap sm:items-center`} role="group" aria-label="Filters">
         <Menu
-          buttonClassName={`${chip} w-full sm:w-auto ${view.status.length ? 'ring-indigo-400 text-indigo-700' : ''}`}
+          buttonClassName={`${chip} w-full sm:w-auto ${view.status.length ? 'font-medium text-indigo-700 ring-indigo-400' : 'text-slate-700 ring-slate-300'}`}
           label={
             <>
               Status{view.status.length ? `: ${view.status.length === 1 ? STATUS_LABELS[view.status[0]!] : view.status.length}` : ''}
@@ -66,7 +66,7 @@ export function LeadFilters({ view, onChange }: { view: LeadView; onChange: (pat
             </fieldset>
           )}
         </Menu>
-        <Select aria-label="Owner" value={view.owner} onChange={(event) => onChange({ owner: event.target.value })} className="sm:w-44">
+        <Select aria-label="Owner" value={view.owner} onChange={(event) => onChange({ owner: event.target.value })} className="sm:w-40">
           <option value="">Any owner</option>
           <option value="me">Mine</option>
           <option value="none">Unassigned</option>
@@ -94,15 +94,12 @@ export function LeadFilters({ view, onChange }: { view: LeadView; onChange: (pat
             setCountry(next);
             if (next.length === 0 || next.length === 2) onChange({ country: next });
           }}
-          className="uppercase sm:w-24"
+          className="uppercase sm:w-24 placeholder:normal-case"
         />
         <div className="flex items-center gap-1.5">
-          <Input type="date" aria-label="Created from" value={view.from} max={view.to || undefined} onChange={(event) => onChange({ from: event.target.value })} className="sm:w-38" />
+          <Input type="date" aria-label="Created from" value={view.from} max={view.to || undefined} onChange={(event) => onChange({ from: event.target.value })} className="flex-1 sm:w-36 sm:flex-none" />
           <span className="text-sm text-slate-400">–</span>
-          <Input type="date" aria-label="Created to" value={view.to} min={view.from || undefined} onChange={(event) => onChange({ to: event.target.value })} className="sm:w-38" />
-        </div>
-        <div className="hidden sm:block">
-          <SortSelect view={view} onChange={onChange} />
+          <Input type="date" aria-label="Created to" value={view.to} min={view.from || undefined} onChange={(event) => onChange({ to: event.target.value })} className="flex-1 sm:w-36 sm:flex-none" />
         </div>
         {count > 0 && (
           <Button
@@ -117,9 +114,9 @@ export function LeadFilters({ view, onChange }: { view: LeadView; onChange: (pat
   );
 }
 
-function SortSelect({ view, onChange }: { view: LeadView; onChange: (patch: Partial<LeadView>) => void }) {
+export function SortSelect({ view, onChange, className = 'flex-1' }: { view: LeadView; onChange: (patch: Partial<LeadView>) => void; className?: string }) {
   return (
-    <Select aria-label="Sort" value={view.sort} onChange={(event) => onChange({ sort: event.target.value as LeadSort })} className="flex-1 sm:w-48">
+    <Select aria-label="Sort" value={view.sort} onChange={(event) => onChange({ sort: event.target.value as LeadSort })} className={className}>
       {LEAD_SORTS.map((sort) => (
         <option key={sort} value={sort}>
           {SORT_LABELS[sort]}

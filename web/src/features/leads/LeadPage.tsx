@@ -85,10 +85,10 @@ function LeadDetail({ lead, reload }: { lead: Lead; reload: () => void }) {
         }
         title={leadName(lead)}
         subtitle={
-          <span className="flex flex-wrap items-center gap-2">
+          <span className="flex flex-wrap items-center gap-x-3 gap-y-1">
             <Badge tone={STATUS_TONES[lead.status]}>{STATUS_LABELS[lead.status]}</Badge>
             <span>{[lead.title, lead.company].filter(Boolean).join(' at ')}</span>
-            <span className="text-slate-400">· Owner: {ownerName(lead.ownerId)}</span>
+            <span className="text-slate-400">Owner: {ownerName(lead.ownerId)}</span>
           </span>
         }
         actions={

@@ -21,7 +21,7 @@ import { useLeadList } from './api.ts';
 import { BulkActions } from './BulkActions.tsx';
 import { activeFilterCount, leadQuery, readLeadView, writeLeadView, type LeadView } from './filters.ts';
 import { STATUS_LABELS, STATUS_TONES, leadName, sourceLabel } from './labels.ts';
-import { LeadFilters } from './LeadFilters.tsx';
+import { LeadFilters, SortSelect } from './LeadFilters.tsx';
 import { NewLeadDialog } from './NewLeadDialog.tsx';
 
 export function LeadsPage() {
@@ -73,7 +73,14 @@ export function LeadsPage() {
       />
 
       <div className="space-y-2">
-        <SearchBox value={search} onChange={setSearch} label="Search leads" placeholder="Search name, email or company" />
+        <div className="flex gap-2">
+          <div className="flex-1">
+            <SearchBox value={search} onChange={setSearch} label="Search leads" placeholder="Search name, email or company" />
+          </div>
+          <div className="hidden w-48 sm:block">
+            <SortSelect view={view} onChange={(patch) => update(patch)} className="h-10 w-full" />
+          </div>
+        </div>
         <LeadFilters view={view} onChange={(patch) => update(patch)} />
       </div>
 
@@ -130,7 +137,7 @@ export function LeadsPage() {
                 <th scope="col" className={`${thClass} hidden md:table-cell`}>
                   Owner
                 </th>
-                <th scope="col" className={`${thClass} hidden xl:table-cell`}>
+                <th scope="col" className={`${thClass} hidden 2xl:table-cell`}>
                   Source
                 </th>
                 <th scope="col" className={`${thClass} hidden xl:table-cell`}>
@@ -174,7 +181,7 @@ export function LeadsPage() {
                       <Badge tone={STATUS_TONES[lead.status]}>{STATUS_LABELS[lead.status]}</Badge>
                     </td>
                     <td className={`${tdClass} hidden whitespace-nowrap text-slate-600 md:table-cell`}>{ownerName(lead.ownerId)}</td>
-                    <td className={`${tdClass} hidden whitespace-nowrap text-slate-600 xl:table-cell`}>{sourceLabel(lead.source)}</td>
+                    <td className={`${tdClass} hidden whitespace-nowrap text-slate-600 2xl:table-cell`}>{sourceLabel(lead.source)}</td>
                     <td className={`${tdClass} hidden text-slate-600 xl:table-cell`}>{lead.country}</td>
                     <td className={`${tdClass} hidden whitespace-nowrap text-slate-600 sm:table-cell`} title={formatDateTime(lead.createdAt)}>
                       {formatDate(lead.createdAt)}

@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, ifMatch } from '../../api/client.ts';
-import { ROLES, type Role, type User } from '../../api/types.ts';
+import { ROLES, type Role, type Team, type User } from '../../api/types.ts';
 import { Badge } from '../../components/Badge.tsx';
 import { Button } from '../../components/Button.tsx';
 import { Dialog, DialogActions } from '../../components/Dialog.tsx';
@@ -127,22 +127,12 @@ export function UsersSettings() {
                     </option>
                   ))}
                 </Select>
+                <div className="mt-1 md:hidden">
+                  <TeamSelect user={user} teams={teams.data ?? []} disabled={change.isPending} onChange={(teamId) => change.mutate({ user, changes: { teamId } })} />
+                </div>
               </td>
               <td className={`${tdClass} hidden md:table-cell`}>
-                <Select
-                  aria-label={`Team of ${user.name}`}
-                  value={user.teamId ?? ''}
-                  disabled={change.isPending}
-                  onChange={(event) => change.mutate({ user, changes: { teamId: event.target.value || null } })}
-                  className="h-8 w-40"
-                >
-                  <option value="">No team</option>
-                  {(teams.data ?? []).map((team) => (
-                    <option key={team.id} value={team.id}>
-                      {team.name}
-                    </option>
-                  ))}
-                </Select>
+                <TeamSelect user={user} teams={teams.data ?? []} disabled={change.isPending} onChange={(teamId) => change.mutate({ user, changes: { teamId } })} />
               </td>
               <td className={`${tdClass} hidden sm:table-cell`}>
                 <Badge tone={STATUS_TONE[user.status]}>{user.status}</Badge>
@@ -266,6 +256,19 @@ export function UsersSettings() {
 
       <ReassignDialog user={reassigning} users={users.data} onClose={() => setReassigning(null)} />
     </section>
+  );
+}
+
+function TeamSelect({ user, teams, disabled, onChange }: { user: User; teams: Team[]; disabled: boolean; onChange: (teamId: string | null) => void }) {
+  return (
+    <Select aria-label={`Team of ${user.name}`} value={user.teamId ?? ''} disabled={disabled} onChange={(event) => onChange(event.target.value || null)} className="h-8 w-36">
+      <option value="">No team</option>
+      {teams.map((team) => (
+        <option key={team.id} value={team.id}>
+          {team.name}
+        </option>
+      ))}
+    </Select>
   );
 }
 

@@ -1,0 +1,24 @@
+import { sql } from 'drizzle-orm';
+import { index, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+// Everything that happened with a lead, contact, account or opportunity: notes, form
+// submissions, calls, emails, meetings, merges. Later capabilities add kinds, not tables.
+export const activities = pgTable(
+  'activities',
+  {
+    orgId: uuid('org_id').notNull(),
+    id: uuid('id').notNull(),
+    subjectType: text('subject_type').notNull(),
+    subjectId: uuid('subject_id').notNull(),
+    kind: text('kind').notNull(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
+    actorId: uuid('actor_id'),
+    summary: text('summary').notNull().default(''),
+    details: jsonb('details').notNull().default(sql`'{}'::jsonb`),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    index('activities_timeline_idx').on(t.orgId, t.subjectType, t.subjectId, t.occurredAt.desc(), t.id.desc()),
+  ],
+);

@@ -1,0 +1,226 @@
+import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { Actor } from '../../core/actor.ts';
+import { decodeCursor, encodeCursor } from '../../core/cursor.ts';
+import type { Db } from '../../core/db.ts';
+import { badRequest } from '../../core/errors.ts';
+import { newId } from '../../core/ids.ts';
+import { assertCan } from '../../core/roles.ts';
+import { listAudit, recordAudit } from '../audit/service.ts';
+import { scoreAfterActivity } from '../scoring/service.ts';
+import { auditIdBound, CHANGE_KIND, describeChange, mergePage, uuidv7Time, type SubjectType, type TimelineItem, type TimelinePosition } from './model.ts';
+import { activities } from './schema.ts';
+
+type ActivityRow = typeof activities.$inferSelect;
+
+export type NewActivity = {
+  subjectType: SubjectType;
+  subjectId: string;
+  kind: string;
+  summary: string;
+  details?: Record<string, unknown> | undefined;
+  /** When it happened, if not now (a call logged afterwards). */
+  occurredAt?: Date | undefined;
+};
+
+const toItem = (row: ActivityRow): TimelineItem => ({
+  id: row.id,
+  source: 'activity',
+  kind: row.kind,
+  occurredAt: row.occurredAt.toISOString(),
+  actorId: row.actorId,
+  summary: row.summary,
+  details: row.details as Record<string, unknown>,
+});
+
+/**
+ * Puts an activity on a record's timeline. Call it with the caller's transaction so the activity
+ * lands together with the change it describes; the caller has checked the record exists.
+ */
+export async function logActivity(db: Db, actor: Actor, activity: NewActivity): Promise<TimelineItem> {
+  const [row] = await db
+    .insert(activities)
+    .values({
+      orgId: actor.orgId,
+      id: newId(),
+      subjectType: activity.subjectType,
+      subjectId: activity.subjectId,
+      kind: activity.kind,
+      // Milliseconds only, as JavaScript dates hold: the timeline cursor round-trips exactly.
+      occurredAt: new Date((activity.occurredAt ?? new Date()).getTime()),
+      actorId: actor.userId || null,
+      summary: activity.summary,
+      details: activity.details ?? {},
+    })
+    .returning();
+  await scoreAfterActivity(db, actor, activity);
+  return toItem(row!);
+}
+
+/** A note a user writes on a record; audited like every other change. */
+export async function addNote(db: Db, actor: Actor, subjectType: SubjectType, subjectId: string, text: string): Promise<TimelineItem> {
+  assertCan(actor, 'records:write');
+  const body = text.trim();
+  if (!body) throw badRequest('A note needs some text', [{ field: 'text', message: 'Write something' }]);
+  return db.transaction(async (tx) => {
+    const note = await logActivity(tx, actor, { subjectType, subjectId, kind: 'note', summary: body });
+    await recordAudit(tx, actor, { entityType: 'activity', entityId: note.id, action: 'create', after: { subjectType, subjectId, kind: 'note', summary: body } });
+    return note;
+  });
+}
+
+export type TimelineQuery = { kinds?: string[] | undefined; cursor?: string | undefined; limit: number };
+
+/**
+ * A record's timeline, newest first: its activities merged with its own audited changes (kind
+ * "change"), so every change to the record shows beside the calls, notes and submissions.
+ */
+export async function timeline(
+  db: Db,
+  actor: Actor,
+  subjectType: SubjectType,
+  subjectId: string,
+  query: TimelineQuery,
+): Promise<{ data: TimelineItem[]; nextCursor: string | null }> {
+  assertCan(actor, 'records:read');
+  const after = query.cursor ? positionOf(query.cursor) : null;
+  const kinds = query.kinds?.length ? query.kinds : null;
+  const activityKinds = kinds?.filter((k) => k !== CHANGE_KIND) ?? null;
+
+  const conditions: SQL[] = [eq(activities.orgId, actor.orgId), eq(activities.subjectType, subjectType), eq(activities.subjectId, subjectId)];
+  if (activityKinds) conditions.push(inArray(activities.kind, activityKinds));
+  if (after) conditions.push(sql`(${activities.occurredAt}, ${activities.id}) < (${new Date(after.at).toISOString()}::timestamptz, ${after.id}::uuid)`);
+  const activityRows =
+    activityKinds?.length === 0
+      ? []
+      : await db
+          .select()
+          .from(activities)
+          .where(and(...conditions))
+          .orderBy(desc(activities.occurredAt), desc(activities.id))
+          .limit(query.limit + 1);
+  const changes =
+    kinds && !kinds.includes(CHANGE_KIND)
+      ? []
+      : (
+          await listAudit(db, actor, {
+            entityType: subjectType,
+            entityId: subjectId,
+            cursor: after ? auditIdBound(after) : undefined,
+            limit: query.limit + 1,
+          })
+        ).data;
+
+  const { page, next } = mergePage(
+    [
+      activityRows.map((row) => ({ position: { at: row.occurredAt.getTime(), id: row.id }, item: toItem(row) })),
+      changes.map((entry) => ({
+        position: { at: uuidv7Time(entry.id), id: entry.id },
+        item: {
+          id: entry.id,
+          source: 'audit' as const,
+          kind: CHANGE_KIND,
+          occurredAt: entry.createdAt,
+          actorId: entry.actorId,
+          summary: describeChange(entry.action, entry.after),
+          details: { action: entry.action, before: entry.before, after: entry.after, reason: entry.reason },
+        },
+      })),
+    ],
+    query.limit,
+  );
+  return { data: page.map((p) => p.item), nextCursor: next ? encodeCursor({ v: next.at, id: next.id }) : null };
+}
+
+function positionOf(cursor: string): TimelinePosition {
+  const { v, id } = decodeCursor(cursor);
+  if (typeof v !== 'number' || !/^[0-9a-f-]{36}$/i.test(id)) {
+    throw badRequest('The cursor is not one this API issued', [{ field: 'query.cursor', message: 'Invalid cursor' }]);
+  }
+  return { at: v, id };
+}
+
+export type ActivityMove = { id: string; from: string; to: string };
+
+/**
+ * Moves every activity of some records onto another record of the same type (a merge), and
+ * says which moved from where so an undo can move exactly those back.
+ */
+export async function moveActivities(tx: Db, actor: Actor, subjectType: SubjectType, fromIds: string[], toId: string): Promise<ActivityMove[]> {
+  if (fromIds.length === 0) return [];
+  const where = and(eq(activities.orgId, actor.orgId), eq(activities.subjectType, subjectType), inArray(activities.subjectId, fromIds));
+  const moving = await tx.select({ id: activities.id, from: activities.subjectId }).from(activities).where(where).for('update');
+  if (moving.length > 0) await tx.update(activities).set({ subjectId: toId }).where(where);
+  return moving.map((m) => ({ id: m.id, from: m.from, to: toId }));
+}
+
+/** Undoes moves: each activity still on the record it was moved to goes back where it came from. */
+export async function moveActivitiesBack(tx: Db, actor: Actor, subjectType: SubjectType, moves: ActivityMove[]): Promise<void> {
+  const byOrigin = new Map<string, { to: string; ids: string[] }>();
+  for (const move of moves) {
+    const key = `${move.from}|${move.to}`;
+    const group = byOrigin.get(key) ?? { to: move.to, ids: [] };
+    group.ids.push(move.id);
+    byOrigin.set(key, group);
+  }
+  for (const [key, group] of byOrigin) {
+    const from = key.split('|')[0]!;
+    for (let i = 0; i < group.ids.length; i += 1000) {
+      await tx
+        .update(activities)
+        .set({ subjectId: from })
+        .where(
+          and(
+            eq(activities.orgId, actor.orgId),
+            eq(activities.subjectType, subjectType),
+            eq(activities.subjectId, group.to),
+            inArray(activities.id, group.ids.slice(i, i + 1000)),
+          ),
+        );
+    }
+  }
+}
+
+/** Removes an activity a system step wrote and is now taking back (the record of an undone merge). */
+export async function removeActivity(tx: Db, actor: Actor, id: string): Promise<void> {
+  await tx.delete(activities).where(and(eq(activities.orgId, actor.orgId), eq(activities.id, id)));
+}
+
+export type ActivityMoment = { subjectId: string; kind: string; occurredAt: Date };
+
+/**
+ * What lead scoring counts as engagement: activities of some kinds on some records since a time,
+ * at most the `perKind` latest of each kind on each record.
+ */
+export async function recentActivities(
+  db: Db,
+  actor: Actor,
+  subjectType: SubjectType,
+  subjectIds: string[],
+  kinds: readonly string[],
+  since: Date,
+  perKind: number,
+): Promise<ActivityMoment[]> {
+  if (subjectIds.length === 0 || kinds.length === 0) return [];
+  const ranked = db
+    .select({
+      subjectId: activities.subjectId,
+      kind: activities.kind,
+      occurredAt: activities.occurredAt,
+      rank: sql<number>`row_number() over (partition by ${activities.subjectId}, ${activities.kind} order by ${activities.occurredAt} desc)`.as('rank'),
+    })
+    .from(activities)
+    .where(
+      and(
+        eq(activities.orgId, actor.orgId),
+        eq(activities.subjectType, subjectType),
+        inArray(activities.subjectId, subjectIds),
+        inArray(activities.kind, [...kinds]),
+        sql`${activities.occurredAt} >= ${since.toISOString()}::timestamptz`,
+      ),
+    )
+    .as('ranked');
+  return db
+    .select({ subjectId: ranked.subjectId, kind: ranked.kind, occurredAt: ranked.occurredAt })
+    .from(ranked)
+    .where(sql`${ranked.rank} <= ${perKind}`);
+}

@@ -1,0 +1,45 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Db } from '../../core/db.ts';
+import { actorOf } from '../../http/auth.ts';
+import { errorResponses, limitQuery } from '../../http/schemas.ts';
+import { findDuplicates } from './service.ts';
+
+const reason = z.enum(['email', 'phone', 'name_and_domain', 'similar_company', 'same_account', 'domain', 'similar_name']);
+
+const duplicateGroup = z
+  .object({
+    ids: z.array(z.uuid()),
+    score: z.number().describe('0–1: how sure the match is (1 = same email)'),
+    reasons: z.array(z.object({ reason, ids: z.tuple([z.uuid(), z.uuid()]), score: z.number(), value: z.string().nullable() })),
+    records: z.array(z.object({ id: z.uuid(), name: z.string(), email: z.string().nullable(), phone: z.string().nullable(), company: z.string().nullable() })),
+  })
+  .meta({ id: 'DuplicateGroup' });
+
+export function duplicateRoutes(app: FastifyInstance, db: Db): void {
+  app.withTypeProvider<ZodTypeProvider>().get('/api/v1/duplicates', {
+    config: { permission: 'records:read' },
+    schema: {
+      tags: ['Duplicates'],
+      summary: 'Find likely duplicate leads, contacts or accounts',
+      description:
+        'Groups of records that are probably the same person or company, strongest first. Leads and contacts match by ' +
+        'email (any case), phone number (compared in E.164; national numbers are read in the record\'s country, else ' +
+        '`defaultCountry`), the same first and last name at the same company domain (free-mail domains never count), and — ' +
+        'for leads — the same name at a similarly named company (pg_trgm similarity ≥ 0.5). Accounts match by domain and ' +
+        'by similar name. Review a group with GET /api/v1/merges/preview and merge it with POST /api/v1/merges.',
+      querystring: z.strictObject({
+        type: z.enum(['lead', 'contact', 'account']),
+        defaultCountry: z.string().regex(/^[A-Za-z]{2}$/, 'Use a two-letter ISO country code').optional(),
+        cursor: z.string().max(1000).optional(),
+        limit: limitQuery,
+      }),
+      response: { 200: z.object({ data: z.array(duplicateGroup), nextCursor: z.string().nullable() }), ...errorResponses },
+    },
+    handler: async (request) => {
+      const { type, ...query } = request.query;
+      return findDuplicates(db, actorOf(request), type, query);
+    },
+  });
+}
