@@ -1,0 +1,98 @@
+import type { EventEmitter } from 'node:events';
+import autocannon from 'autocannon';
+
+export type LoadRequest = {
+  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** The path of the next request: called once per request, so each can differ. */
+  path: () => string;
+  /** The JSON body of the next request, for writes. */
+  body?: () => unknown;
+};
+
+export type LoadOptions = {
+  url: string;
+  request: LoadRequest;
+  headers?: Record<string, string>;
+  seconds: number;
+  connections?: number;
+  /** Unmeasured load first, so JIT compilation and cold caches do not land in p99. */
+  warmupSeconds?: number;
+  /** The server's CPU clock, to report CPU per request (see BenchServer.cpuSeconds). */
+  serverCpuSeconds?: () => Promise<number | null>;
+};
+
+export type LoadMetrics = {
+  'req/s': number;
+  'p50 ms': number;
+  'p99 ms': number;
+  'max ms': number;
+  requests: number;
+  errors: number;
+  'non-2xx': number;
+  /** Server-process CPU per request (Node only, not the database), when the clock is known. */
+  'server CPU ms/req'?: number;
+};
+
+/**
+ * Drives the server with autocannon for a fixed time and reports throughput and latency. Latency
+ * is taken from every 2xx response at full precision (autocannon's own histogram keeps whole
+ * milliseconds, too coarse for single-digit p50s).
+ */
+export async function measureLoad(options: LoadOptions): Promise<LoadMetrics> {
+  if (options.warmupSeconds) await run(options, options.warmupSeconds);
+  const cpuBefore = await options.serverCpuSeconds?.();
+  const metrics = await run(options, options.seconds);
+  const cpuAfter = await options.serverCpuSeconds?.();
+  if (typeof cpuBefore === 'number' && typeof cpuAfter === 'number' && metrics.requests > 0) {
+    metrics['server CPU ms/req'] = round(((cpuAfter - cpuBefore) * 1000) / metrics.requests, 2);
+  }
+  return metrics;
+}
+
+function run(options: LoadOptions, seconds: number): Promise<LoadMetrics> {
+  const { request } = options;
+  const latencies: number[] = [];
+  let nonSuccess = 0;
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: options.url,
+        connections: options.connections ?? 10,
+        duration: seconds,
+        headers: { ...options.headers, ...(request.body ? { 'content-type': 'application/json' } : {}) },
+        requests: [
+          {
+            method: request.method ?? 'GET',
+            setupRequest: (next) => ({ ...next, path: request.path(), ...(request.body ? { body: JSON.stringify(request.body()) } : {}) }),
+          },
+        ],
+      },
+      (error, result) => {
+        if (error) return reject(error);
+        latencies.sort((a, b) => a - b);
+        resolve({
+          'req/s': round(latencies.length / (result.duration || seconds), 0),
+          'p50 ms': round(percentile(latencies, 0.5), 2),
+          'p99 ms': round(percentile(latencies, 0.99), 2),
+          'max ms': round(latencies.at(-1) ?? Number.NaN, 1),
+          requests: latencies.length + nonSuccess,
+          errors: result.errors,
+          'non-2xx': nonSuccess,
+        });
+      },
+    );
+    // The run emits (client, status, bytes, ms); @types/autocannon types only the client's event.
+    (instance as unknown as EventEmitter).on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
+      if (statusCode >= 200 && statusCode < 300) latencies.push(responseTime);
+      else nonSuccess++;
+    });
+  });
+}
+
+/** Nearest-rank percentile of sorted values. */
+function percentile(sorted: number[], fraction: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)]!;
+}
+
+const round = (value: number, digits: number) => Number(value.toFixed(digits));

@@ -1,0 +1,142 @@
+import { systemActor } from '../../src/core/actor.ts';
+import { listLeads, type LeadFilter } from '../../src/modules/leads/service.ts';
+import { createBenchDatabase, postgresUnavailable, DATABASE_LABELS, type BenchDatabase } from '../lib/databases.ts';
+import { explainServiceCall } from '../lib/explain.ts';
+import { leadFields, loadLeads, seededRandom } from '../lib/leads.ts';
+import { measureLoad, type LoadRequest } from '../lib/load.ts';
+import { createBenchOrg, type BenchOrg } from '../lib/org.ts';
+import { startBenchServer } from '../lib/server.ts';
+import type { BenchResult, DatabaseKind, Suite, SuiteContext, Target } from '../lib/suite.ts';
+
+// Issue #2: lead create and filtered lead list over 100,000 leads, on PGlite and PostgreSQL.
+const SUITE = 'foundation';
+const LEADS = 100_000;
+const LIST_TARGET: Target = { metric: 'p99 ms', max: 20 };
+// Words people type in the search box: surnames and company names, some shared by many leads.
+const SEARCH_TERMS = ['garcia', 'nguyen', 'globex', 'summit robotics', 'patel', "o'brien", 'keystone', 'schmidt', 'harbor health', 'tanaka'];
+
+// `variants` is how many different filters the load cycles through; each gets EXPLAINed.
+type ListScenario = { scenario: string; variants: number; filter: (org: BenchOrg, turn: number) => Omit<LeadFilter, 'sort' | 'limit'> };
+
+const LIST_SCENARIOS: ListScenario[] = [
+  { scenario: 'lead list ?status=working, 50/page', variants: 1, filter: () => ({ status: ['working'] }) },
+  { scenario: 'lead list ?ownerId=…, 50/page', variants: 5, filter: (org, turn) => ({ ownerId: org.ownerIds[turn % org.ownerIds.length] }) },
+  { scenario: 'lead list ?q=… (search), 50/page', variants: SEARCH_TERMS.length, filter: (_org, turn) => ({ q: SEARCH_TERMS[turn % SEARCH_TERMS.length] }) },
+];
+
+export const foundation: Suite = {
+  name: SUITE,
+  description: `Lead create and filtered lead list over ${LEADS.toLocaleString('en')} leads (issue #2)`,
+  async run(context) {
+    const results: BenchResult[] = [];
+    for (const kind of context.databases) {
+      const unavailable = kind === 'postgres' ? await postgresUnavailable() : null;
+      if (unavailable) {
+        context.log(`skipping PostgreSQL: ${unavailable}`);
+        results.push({ suite: SUITE, scenario: 'all scenarios', database: DATABASE_LABELS[kind], metrics: {}, note: `skipped: ${unavailable}` });
+        continue;
+      }
+      results.push(...(await runOn(kind, context)));
+    }
+    return results;
+  },
+};
+
+async function runOn(kind: DatabaseKind, context: SuiteContext): Promise<BenchResult[]> {
+  const target = await createBenchDatabase(kind);
+  try {
+    const { org, plans } = await prepare(target, context);
+    await target.release();
+    const server = await startBenchServer(target.serverEnv);
+    try {
+      const results: BenchResult[] = [];
+      const common = {
+        url: server.url,
+        headers: { authorization: `Bearer ${org.apiKey}` },
+        seconds: context.seconds,
+        warmupSeconds: context.quick ? 1 : 2,
+        serverCpuSeconds: server.cpuSeconds,
+      };
+      for (const [i, list] of LIST_SCENARIOS.entries()) {
+        context.log(`${target.label}: ${list.scenario}`);
+        let turn = 0;
+        const request: LoadRequest = { path: () => `/api/v1/leads?${queryString(list.filter(org, turn++))}&limit=50` };
+        const metrics = await measureLoad({ ...common, request });
+        const plan = plans[i]!;
+        results.push({
+          suite: SUITE,
+          scenario: list.scenario,
+          database: target.label,
+          metrics: { ...metrics, 'SQL ms': plan.executionMs },
+          target: kind === 'postgres' ? LIST_TARGET : undefined,
+          note: `${plan.sorts ? 'sorts matches; ' : ''}index ${plan.indexes.join(', ') || 'none'}`,
+        });
+      }
+      // Writes last, so the lists above ran over exactly the loaded leads.
+      context.log(`${target.label}: lead create`);
+      const random = seededRandom(7);
+      let serial = LEADS;
+      const create: LoadRequest = { method: 'POST', path: () => '/api/v1/leads', body: () => leadFields(random, org.ownerIds, serial++) };
+      results.push({ suite: SUITE, scenario: 'lead create (POST)', database: target.label, metrics: { ...(await measureLoad({ ...common, request: create })) } });
+      const rss = await server.peakRssMb();
+      if (rss !== null) for (const result of results) result.metrics['server RSS MB'] = rss;
+      return results;
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    await target.drop();
+  }
+}
+
+/** Loads the org and the leads, and EXPLAINs each list query the service will send. */
+async function prepare(target: BenchDatabase, context: SuiteContext) {
+  const org = await createBenchOrg(target.database.db);
+  const started = performance.now();
+  let reported = 0;
+  await loadLeads(target.database, {
+    orgId: org.orgId,
+    ownerIds: org.ownerIds,
+    count: LEADS,
+    onProgress: (loaded) => {
+      if (loaded - reported < 25_000 && loaded < LEADS) return;
+      reported = loaded;
+      context.log(`${target.label}: ${loaded.toLocaleString('en')} leads loaded`);
+    },
+  });
+  const seconds = (performance.now() - started) / 1000;
+  context.log(`${target.label}: loaded ${LEADS.toLocaleString('en')} leads in ${seconds.toFixed(1)} s (${Math.round(LEADS / seconds).toLocaleString('en')} rows/s)`);
+
+  const actor = systemActor(org.orgId, org.adminId);
+  const plans: PlanSummary[] = [];
+  for (const list of LIST_SCENARIOS) {
+    const times: number[] = [];
+    const indexes = new Set<string>();
+    let sorts = false;
+    for (let turn = 0; turn < list.variants; turn++) {
+      const filter = list.filter(org, turn);
+      const plan = await explainServiceCall(target.database, (db) => listLeads(db, actor, { ...filter, sort: '-createdAt', limit: 50 }));
+      if (turn === 0) context.log(`${target.label}: plan of ${list.scenario}:\n${indent(plan.plan)}`);
+      if (list.variants > 1) context.log(`  ${JSON.stringify(filter)}: ${plan.executionMs} ms, ${plan.sorts ? 'sort over ' : ''}${plan.indexes.join(', ')}`);
+      times.push(plan.executionMs);
+      plan.indexes.forEach((name) => indexes.add(name));
+      sorts ||= plan.sorts;
+    }
+    times.sort((a, b) => a - b);
+    plans.push({ executionMs: times[Math.floor(times.length / 2)]!, indexes: [...indexes], sorts });
+  }
+  return { org, plans };
+}
+
+/** What the EXPLAINs of one scenario's filters found: median SQL time, indexes read, any sort. */
+type PlanSummary = { executionMs: number; indexes: string[]; sorts: boolean };
+
+function queryString(filter: Omit<LeadFilter, 'sort' | 'limit'>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(filter)) {
+    if (value !== undefined) params.set(key, Array.isArray(value) ? value.join(',') : String(value));
+  }
+  return params.toString();
+}
+
+const indent = (text: string) => text.replace(/^/gm, '    ');

@@ -1,0 +1,7 @@
+import type { Suite } from '../lib/suite.ts';
+import { foundation } from './foundation.ts';
+
+// Every suite `npm run bench` knows, in the order a full run takes them. One line per suite.
+export const suites: Suite[] = [
+  foundation,
+];
