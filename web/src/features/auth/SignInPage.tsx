@@ -7,11 +7,7 @@ import { Spinner } from '../../components/Spinner.tsx';
 import { fieldError, formError, formText } from '../../lib/forms.ts';
 import { meKey, signIn, useMe, useSetupState } from './api.ts';
 import { AuthLayout } from './AuthLayout.tsx';
-
-/** Where to go after signing in: a path inside the app only, never another site. */
-export function safeNext(next: string | null): string {
-  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
-}
+import { safeNext } from './next.ts';
 
 export function SignInPage() {
   const [params] = useSearchParams();
