@@ -404,39 +404,3 @@ export async function writeLeadState(tx: Db, actor: Actor, id: string, state: Le
   });
   return toLeadView(updated!);
 }
-
-// Lead scores: the scoring module computes them; the lead keeps them so lists sort by score.
-
-export type LeadToScore = { id: string; title: string | null; industry: string | null; employeeCount: number | null; country: string | null };
-
-/** Some leads by id, or one batch of an org-wide rescore (live leads in id order after `afterId`). */
-export type LeadsToScoreQuery = { ids: string[] } | { afterId: string | null; limit: number; engagedOnly: boolean };
-
-/**
- * Live leads with what scoring reads, locked until the caller's transaction ends so a score is
- * never stored over a newer edit. A batch skips leads being edited: their edit rescores them.
- * `engagedOnly` takes the leads whose score holds engagement points, the ones time changes.
- */
-export async function leadsToScore(tx: Db, actor: Actor, query: LeadsToScoreQuery): Promise<LeadToScore[]> {
-  const conditions: SQL[] = [eq(leads.orgId, actor.orgId), isNull(leads.deletedAt)];
-  const columns = { id: leads.id, title: leads.title, industry: leads.industry, employeeCount: leads.employeeCount, country: leads.country };
-  if ('ids' in query) {
-    if (query.ids.length === 0) return [];
-    return tx.select(columns).from(leads).where(and(...conditions, inArray(leads.id, query.ids))).for('update');
-  }
-  if (query.afterId) conditions.push(sql`${leads.id} > ${query.afterId}::uuid`);
-  if (query.engagedOnly) conditions.push(sql`(${leads.scoreExplanation}->>'engagement')::integer <> 0`);
-  return tx.select(columns).from(leads).where(and(...conditions)).orderBy(asc(leads.id)).limit(query.limit).for('update', { skipLocked: true });
-}
-
-/**
- * Stores scores the scoring module computed. Not a user's change: no new version (a rep's open
- * edit stays valid) and no audit entry (the inputs a score derives from are audited).
- */
-export async function storeLeadScores(db: Db, actor: Actor, scores: { id: string; score: number; explanation: LeadScoreExplanation }[]): Promise<void> {
-  if (scores.length === 0) return;
-  await db.execute(sql`
-    update leads set score = v.score, score_explanation = v.explanation
-    from jsonb_to_recordset(${JSON.stringify(scores)}::jsonb) as v(id uuid, score integer, explanation jsonb)
-    where leads.org_id = ${actor.orgId} and leads.id = v.id`);
-}
