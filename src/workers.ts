@@ -2,8 +2,13 @@ import type { Config } from './core/config.ts';
 import type { Db } from './core/db.ts';
 import type { Jobs } from './core/jobs.ts';
 import type { Mailer } from './core/mailer.ts';
+import { startLeadWorkers } from './modules/leads/workers.ts';
+import { startScoringWorkers } from './modules/scoring/workers.ts';
 
 export type WorkerContext = { db: Db; jobs: Jobs; config: Config; mailer: Mailer; log: (message: string) => void };
 
 /** Starts every capability's background workers and schedules; one line per capability. */
-export async function startWorkers(_context: WorkerContext): Promise<void> {}
+export async function startWorkers(context: WorkerContext): Promise<void> {
+  await startLeadWorkers(context);
+  await startScoringWorkers(context);
+}

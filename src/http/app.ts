@@ -22,6 +22,9 @@ import { authRoutes } from '../modules/auth/routes.ts';
 import { leadRoutes } from '../modules/leads/routes.ts';
 import { mergeRoutes } from '../modules/merges/routes.ts';
 import { orgRoutes } from '../modules/orgs/routes.ts';
+import { orgSettingsRoutes } from '../modules/orgs/settings-routes.ts';
+import { qualificationRoutes } from '../modules/qualification/routes.ts';
+import { scoringRoutes } from '../modules/scoring/routes.ts';
 import { userRoutes } from '../modules/users/routes.ts';
 import { registerAuth } from './auth.ts';
 import { registerIdempotency } from './idempotency.ts';
@@ -39,7 +42,7 @@ export type AppOptions = {
 const webDist = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 /** The one app factory: the server, the CLI and the tests all build Leadflow through it. */
-export async function buildApp({ database, config, mailer, logger }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ database, config, mailer, jobs, logger }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logger ?? { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]'] },
     bodyLimit: 1024 * 1024,
@@ -106,6 +109,9 @@ export async function buildApp({ database, config, mailer, logger }: AppOptions)
   leadRoutes(app, db);
   accountRoutes(app, db);
   auditRoutes(app, db);
+  orgSettingsRoutes(app, db);
+  qualificationRoutes(app, db);
+  scoringRoutes(app, db, jobs);
   activityRoutes(app, db);
   formRoutes(app, db, config);
   duplicateRoutes(app, db);

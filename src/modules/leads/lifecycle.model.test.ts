@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LEAD_STATUSES, disqualificationProblem, dueForRecycle, lifecycleFields, statusChangeProblem, type LeadStatus } from './model.ts';
+import { LEAD_STATUSES, disqualificationProblem, lifecycleFields, statusChangeProblem, type LeadStatus } from './model.ts';
 
 // Every (from, to) pair: the lifecycle a sales team works by, and nothing else.
 const ALLOWED: Record<LeadStatus, LeadStatus[]> = {
@@ -36,23 +36,17 @@ test('disqualifying needs a reason from the org list', () => {
   assert.equal(disqualificationProblem(' No budget ', reasons), null);
 });
 
-test('disqualifying stamps reason, time and recycle date; any other status clears them', () => {
+test('disqualifying stamps reason, time and recycle date; recycling ends the wait and keeps the why', () => {
   const now = new Date('2025-03-01T10:00:00Z');
-  assert.deepEqual(lifecycleFields('disqualified', 'No budget', now, 90), {
+  assert.deepEqual(lifecycleFields('working', 'disqualified', 'No budget', now, 90), {
     disqualifiedReason: 'No budget',
     disqualifiedAt: now,
     recycleAt: new Date('2025-05-30T10:00:00Z'),
   });
-  assert.deepEqual(lifecycleFields('disqualified', 'Competitor', now, null), { disqualifiedReason: 'Competitor', disqualifiedAt: now, recycleAt: null });
-  for (const status of LEAD_STATUSES.filter((s) => s !== 'disqualified')) {
-    assert.deepEqual(lifecycleFields(status, 'No budget', now, 90), { disqualifiedReason: null, disqualifiedAt: null, recycleAt: null });
+  assert.deepEqual(lifecycleFields(null, 'disqualified', 'Competitor', now, null), { disqualifiedReason: 'Competitor', disqualifiedAt: now, recycleAt: null });
+  assert.deepEqual(lifecycleFields('disqualified', 'new', null, now, 90), { recycleAt: null });
+  assert.deepEqual(lifecycleFields('disqualified', 'disqualified', 'Competitor', now, 90), {});
+  for (const from of [null, ...LEAD_STATUSES.filter((s) => s !== 'disqualified')]) {
+    for (const to of LEAD_STATUSES.filter((s) => s !== 'disqualified')) assert.deepEqual(lifecycleFields(from, to, null, now, 90), {});
   }
-});
-
-test('a disqualified lead is due for recycling once its recycle time has come', () => {
-  const recycleAt = new Date('2025-05-30T10:00:00Z');
-  assert.equal(dueForRecycle({ status: 'disqualified', recycleAt }, new Date('2025-05-30T09:59:59Z')), false);
-  assert.equal(dueForRecycle({ status: 'disqualified', recycleAt }, recycleAt), true);
-  assert.equal(dueForRecycle({ status: 'disqualified', recycleAt: null }, new Date('2030-01-01T00:00:00Z')), false);
-  assert.equal(dueForRecycle({ status: 'new', recycleAt }, new Date('2030-01-01T00:00:00Z')), false);
 });

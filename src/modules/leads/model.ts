@@ -79,19 +79,15 @@ export type LifecycleFields = { disqualifiedReason: string | null; disqualifiedA
 const DAY_MS = 86_400_000;
 
 /**
- * What a lead records when it enters a status: disqualifying stamps the reason, the time, and when
- * it returns to the pool (never, when the org switched recycling off); any other status clears them.
+ * What a lead records on a status change. Disqualifying stamps the reason, the time and when the
+ * lead returns to the pool (never, when the org switched recycling off). Leaving disqualified (a
+ * recycle) ends the wait but keeps the reason and time: the next rep should know why it was dropped.
  */
-export function lifecycleFields(to: LeadStatus, reason: string | null, now: Date, recycleAfterDays: number | null): LifecycleFields {
-  if (to !== 'disqualified') return { disqualifiedReason: null, disqualifiedAt: null, recycleAt: null };
-  return {
-    disqualifiedReason: reason,
-    disqualifiedAt: now,
-    recycleAt: recycleAfterDays === null ? null : new Date(now.getTime() + recycleAfterDays * DAY_MS),
-  };
-}
-
-/** A disqualified lead whose recycle time has come goes back to the pool. */
-export function dueForRecycle(lead: { status: LeadStatus; recycleAt: Date | null }, now: Date): boolean {
-  return lead.status === 'disqualified' && lead.recycleAt !== null && lead.recycleAt.getTime() <= now.getTime();
+export function lifecycleFields(from: LeadStatus | null, to: LeadStatus, reason: string | null, now: Date, recycleAfterDays: number | null): Partial<LifecycleFields> {
+  if (to === 'disqualified' && from !== 'disqualified') {
+    const recycleAt = recycleAfterDays === null ? null : new Date(now.getTime() + recycleAfterDays * DAY_MS);
+    return { disqualifiedReason: reason, disqualifiedAt: now, recycleAt };
+  }
+  if (from === 'disqualified' && to !== 'disqualified') return { recycleAt: null };
+  return {};
 }

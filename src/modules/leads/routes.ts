@@ -29,6 +29,7 @@ const leadFields = {
   source: z.string().min(1).max(64).regex(/^[a-z0-9_-]+$/i, 'Letters, digits, - and _ only').optional(),
   ownerId: z.uuid().nullable().optional(),
   notes: z.string().max(20_000).optional(),
+  disqualifiedReason: z.string().max(100).nullable().optional().describe('Required when the status becomes disqualified: one of the org settings\' disqualification reasons'),
 };
 
 export const leadSchema = z
@@ -56,6 +57,10 @@ export const leadSchema = z
     createdAt: z.string(),
     updatedAt: z.string(),
     deletedAt: z.string().nullable(),
+    score: z.number().int().describe('Fit plus engagement; GET /api/v1/leads/{id}/score explains it'),
+    disqualifiedReason: z.string().nullable().describe('Why the lead was last disqualified (kept after it is recycled)'),
+    disqualifiedAt: z.string().nullable(),
+    recycleAt: z.string().nullable().describe('When a disqualified lead returns to the pool as new, unassigned'),
   })
   .meta({ id: 'Lead' });
 
@@ -82,6 +87,7 @@ const bulkBody = z.strictObject({
   action: z.enum(['assign', 'status', 'delete']),
   ownerId: z.uuid().optional(),
   status: status.optional(),
+  disqualifiedReason: z.string().max(100).optional(),
   reason: z.string().max(500).optional(),
 });
 
@@ -158,17 +164,18 @@ export function leadRoutes(app: FastifyInstance, db: Db): void {
     schema: {
       tags: TAGS,
       summary: 'Change many leads at once',
-      description: '`assign` needs `ownerId` (managers and admins), `status` needs `status`, `delete` moves them to the trash.',
+      description:
+        '`assign` needs `ownerId` (managers and admins), `status` needs `status` (and `disqualifiedReason` to disqualify; one lead the lifecycle refuses stops the whole change), `delete` moves them to the trash.',
       body: bulkBody,
       response: { 200: z.object({ updated: z.number().int() }), ...errorResponses },
     },
     handler: async (request) => {
-      const { ids, action, ownerId, status: newStatus, reason } = request.body;
+      const { ids, action, ownerId, status: newStatus, disqualifiedReason, reason } = request.body;
       const change =
         action === 'assign'
           ? { action, ownerId: required(ownerId, 'ownerId') }
           : action === 'status'
-            ? { action, status: required(newStatus, 'status') }
+            ? { action, status: required(newStatus, 'status'), disqualifiedReason }
             : { action };
       return { updated: await bulkUpdateLeads(db, actorOf(request), ids, change, reason) };
     },

@@ -9,9 +9,11 @@ import { newId } from '../../core/ids.ts';
 import { phoneTailSql } from '../../core/match-keys.ts';
 import { assertCan } from '../../core/roles.ts';
 import { recordAudit, recordAuditMany } from '../audit/service.ts';
+import { recomputeLeadScore } from '../scoring/service.ts';
 import { assertActiveUser } from '../users/service.ts';
-import { identifiesSomeone, parseSort, tidyLeadInput, type LeadSort, type LeadStatus } from './model.ts';
-import { leads } from './schema.ts';
+import { assertStatusChange, statusChangeFields, type LifecycleInput } from './lifecycle-service.ts';
+import { identifiesSomeone, parseSort, statusChangeProblem, tidyLeadInput, type LeadSort, type LeadSortKey, type LeadStatus } from './model.ts';
+import { leads, type LeadScoreExplanation } from './schema.ts';
 
 type LeadRow = typeof leads.$inferSelect;
 
@@ -42,6 +44,10 @@ export type LeadView = Required<{ [K in keyof LeadFields]: Exclude<LeadFields[K]
   createdAt: string;
   updatedAt: string;
   deletedAt: string | null;
+  score: number;
+  disqualifiedReason: string | null;
+  disqualifiedAt: string | null;
+  recycleAt: string | null;
 };
 
 export function toLeadView(row: LeadRow): LeadView {
@@ -69,32 +75,37 @@ export function toLeadView(row: LeadRow): LeadView {
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     deletedAt: row.deletedAt?.toISOString() ?? null,
+    score: row.score,
+    disqualifiedReason: row.disqualifiedReason,
+    disqualifiedAt: row.disqualifiedAt?.toISOString() ?? null,
+    recycleAt: row.recycleAt?.toISOString() ?? null,
   };
 }
 
-// The fields an audit entry keeps: everything a user can edit.
+// The fields an audit entry keeps: everything a user can edit. The score is derived from them.
 function auditable(row: LeadRow): Record<string, unknown> {
-  const { orgId: _org, searchText: _search, createdAt: _created, updatedAt: _updated, version: _version, ...rest } = row;
+  const { orgId: _org, searchText: _search, createdAt: _created, updatedAt: _updated, version: _version, score: _score, scoreExplanation: _explanation, ...rest } = row;
   return rest;
 }
 
 const byId = (actor: Actor, id: string) => and(eq(leads.orgId, actor.orgId), eq(leads.id, id));
 
-export async function createLead(db: Db, actor: Actor, input: LeadFields): Promise<LeadView> {
+export async function createLead(db: Db, actor: Actor, input: LeadFields & LifecycleInput): Promise<LeadView> {
   assertCan(actor, 'records:write');
-  const fields = tidyLeadInput(input);
+  const { disqualifiedReason, ...fields } = tidyLeadInput(input);
   if (!identifiesSomeone(fields)) {
     throw validationFailed([{ field: 'lastName', message: 'Give at least a name, a company or an email' }]);
   }
   const ownerId = fields.ownerId === undefined ? actor.userId : fields.ownerId;
   return db.transaction(async (tx) => {
     if (ownerId) await assertActiveUser(tx, actor, ownerId, 'ownerId');
+    const lifecycle = await statusChangeFields(tx, actor, null, fields.status, disqualifiedReason, new Date());
     const [row] = await tx
       .insert(leads)
-      .values({ ...fields, ownerId, orgId: actor.orgId, id: newId(), createdBy: actor.userId || null })
+      .values({ ...fields, ...lifecycle, ownerId, orgId: actor.orgId, id: newId(), createdBy: actor.userId || null })
       .returning();
     await recordAudit(tx, actor, { entityType: 'lead', entityId: row!.id, action: 'create', after: auditable(row!) });
-    return toLeadView(row!);
+    return { ...toLeadView(row!), score: await recomputeLeadScore(tx, actor, row!.id) };
   });
 }
 
@@ -125,6 +136,7 @@ const SORT_COLUMNS = {
   updatedAt: leads.updatedAt,
   lastName: leads.lastName,
   company: leads.company,
+  score: leads.score,
 } as const;
 
 /** Escapes LIKE wildcards so a user's "50%" searches for "50%". */
@@ -150,10 +162,10 @@ export async function listLeads(db: Db, actor: Actor, filter: LeadFilter): Promi
   // The trash lists by deletion time; everything else by the chosen sort.
   const { key, descending } = filter.deleted ? { key: 'deletedAt' as const, descending: true } : parseSort(filter.sort);
   const column = key === 'deletedAt' ? leads.deletedAt : SORT_COLUMNS[key];
-  const isTime = key !== 'lastName' && key !== 'company';
+  const isTime = key !== 'lastName' && key !== 'company' && key !== 'score';
   if (filter.cursor) {
     const cursor = decodeCursor(filter.cursor);
-    const value = isTime ? sql`${cursor.v}::timestamptz` : sql`${cursor.v}`;
+    const value = isTime ? sql`${cursor.v}::timestamptz` : key === 'score' ? sql`${cursor.v}::integer` : sql`${cursor.v}`;
     conditions.push(descending ? sql`(${column}, ${leads.id}) < (${value}, ${cursor.id}::uuid)` : sql`(${column}, ${leads.id}) > (${value}, ${cursor.id}::uuid)`);
   }
   const order = descending ? [desc(column), desc(leads.id)] : [asc(column), asc(leads.id)];
@@ -172,14 +184,14 @@ export async function listLeads(db: Db, actor: Actor, filter: LeadFilter): Promi
   return { data: page.map(toLeadView), nextCursor };
 }
 
-function cursorValue(row: LeadRow, key: keyof typeof SORT_COLUMNS | 'deletedAt'): string | null {
+function cursorValue(row: LeadRow, key: LeadSortKey | 'deletedAt'): string | number | null {
   const value = row[key];
   return value instanceof Date ? value.toISOString() : (value ?? null);
 }
 
-export async function updateLead(db: Db, actor: Actor, id: string, changes: LeadFields, expected: ExpectedVersion): Promise<LeadView> {
+export async function updateLead(db: Db, actor: Actor, id: string, changes: LeadFields & LifecycleInput, expected: ExpectedVersion): Promise<LeadView> {
   assertCan(actor, 'records:write');
-  const fields = tidyLeadInput(changes);
+  const { disqualifiedReason, ...fields } = tidyLeadInput(changes);
   return db.transaction(async (tx) => {
     const [row] = await tx.select().from(leads).where(and(byId(actor, id), isNull(leads.deletedAt))).for('update');
     if (!row) throw notFound('Lead');
@@ -188,13 +200,14 @@ export async function updateLead(db: Db, actor: Actor, id: string, changes: Lead
       throw validationFailed([{ field: 'lastName', message: 'Give at least a name, a company or an email' }]);
     }
     if (fields.ownerId && fields.ownerId !== row.ownerId) await assertActiveUser(tx, actor, fields.ownerId, 'ownerId');
+    const lifecycle = await statusChangeFields(tx, actor, row.status as LeadStatus, fields.status, disqualifiedReason, new Date());
     const [updated] = await tx
       .update(leads)
-      .set({ ...fields, version: row.version + 1, updatedAt: new Date() })
+      .set({ ...fields, ...lifecycle, version: row.version + 1, updatedAt: new Date() })
       .where(byId(actor, id))
       .returning();
     await recordAudit(tx, actor, { entityType: 'lead', entityId: id, action: 'update', before: auditable(row), after: auditable(updated!) });
-    return toLeadView(updated!);
+    return { ...toLeadView(updated!), score: await recomputeLeadScore(tx, actor, id) };
   });
 }
 
@@ -223,7 +236,7 @@ export const restoreLead = (db: Db, actor: Actor, id: string) => setDeleted(db, 
 
 export type BulkLeadAction =
   | { action: 'assign'; ownerId: string }
-  | { action: 'status'; status: LeadStatus }
+  | { action: 'status'; status: LeadStatus; disqualifiedReason?: string | undefined }
   | { action: 'delete' };
 
 /** One change applied to many selected leads in one transaction; returns how many changed. */
@@ -231,13 +244,23 @@ export async function bulkUpdateLeads(db: Db, actor: Actor, ids: string[], chang
   assertCan(actor, change.action === 'delete' ? 'records:delete' : change.action === 'assign' ? 'records:reassign' : 'records:write');
   return db.transaction(async (tx) => {
     if (change.action === 'assign') await assertActiveUser(tx, actor, change.ownerId, 'ownerId');
-    const set =
+    let set: Record<string, unknown> =
       change.action === 'assign' ? { ownerId: change.ownerId } : change.action === 'status' ? { status: change.status } : { deletedAt: new Date() };
-    const before = await tx
+    let before = await tx
       .select({ id: leads.id, ownerId: leads.ownerId, status: leads.status })
       .from(leads)
       .where(and(eq(leads.orgId, actor.orgId), inArray(leads.id, ids), isNull(leads.deletedAt)))
       .for('update');
+    if (change.action === 'status') {
+      // All or nothing: one lead the lifecycle refuses stops the whole change.
+      const refused = before.find((row) => statusChangeProblem(row.status as LeadStatus, change.status));
+      if (refused) assertStatusChange(refused.status as LeadStatus, change.status);
+      before = before.filter((row) => row.status !== change.status);
+      if (before.length === 0) return 0;
+      // The leads left all move alike (only disqualified leads move to new, and they only there),
+      // so the first one's lifecycle columns serve every one.
+      set = { ...set, ...(await statusChangeFields(tx, actor, before[0]!.status as LeadStatus, change.status, change.disqualifiedReason, new Date())) };
+    }
     if (before.length === 0) return 0;
     await tx
       .update(leads)
@@ -403,4 +426,40 @@ export async function writeLeadState(tx: Db, actor: Actor, id: string, state: Le
     reason,
   });
   return toLeadView(updated!);
+}
+
+// Lead scores: the scoring module computes them; the lead keeps them so lists sort by score.
+
+export type LeadToScore = { id: string; title: string | null; industry: string | null; employeeCount: number | null; country: string | null };
+
+/** Some leads by id, or one batch of an org-wide rescore (live leads in id order after `afterId`). */
+export type LeadsToScoreQuery = { ids: string[] } | { afterId: string | null; limit: number; engagedOnly: boolean };
+
+/**
+ * Live leads with what scoring reads, locked until the caller's transaction ends so a score is
+ * never stored over a newer edit. A batch skips leads being edited: their edit rescores them.
+ * `engagedOnly` takes the leads whose score holds engagement points, the ones time changes.
+ */
+export async function leadsToScore(tx: Db, actor: Actor, query: LeadsToScoreQuery): Promise<LeadToScore[]> {
+  const conditions: SQL[] = [eq(leads.orgId, actor.orgId), isNull(leads.deletedAt)];
+  const columns = { id: leads.id, title: leads.title, industry: leads.industry, employeeCount: leads.employeeCount, country: leads.country };
+  if ('ids' in query) {
+    if (query.ids.length === 0) return [];
+    return tx.select(columns).from(leads).where(and(...conditions, inArray(leads.id, query.ids))).for('update');
+  }
+  if (query.afterId) conditions.push(sql`${leads.id} > ${query.afterId}::uuid`);
+  if (query.engagedOnly) conditions.push(sql`(${leads.scoreExplanation}->>'engagement')::integer <> 0`);
+  return tx.select(columns).from(leads).where(and(...conditions)).orderBy(asc(leads.id)).limit(query.limit).for('update', { skipLocked: true });
+}
+
+/**
+ * Stores scores the scoring module computed. Not a user's change: no new version (a rep's open
+ * edit stays valid) and no audit entry (the inputs a score derives from are audited).
+ */
+export async function storeLeadScores(db: Db, actor: Actor, scores: { id: string; score: number; explanation: LeadScoreExplanation }[]): Promise<void> {
+  if (scores.length === 0) return;
+  await db.execute(sql`
+    update leads set score = v.score, score_explanation = v.explanation
+    from jsonb_to_recordset(${JSON.stringify(scores)}::jsonb) as v(id uuid, score integer, explanation jsonb)
+    where leads.org_id = ${actor.orgId} and leads.id = v.id`);
 }

@@ -5,6 +5,7 @@ import type { Db } from '../../core/db.ts';
 import { conflict, validationFailed } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
 import { recordAudit } from '../audit/service.ts';
+import { ensureQualificationFramework } from '../qualification/service.ts';
 import { normaliseEmail, passwordProblem } from '../users/model.ts';
 import { users } from '../users/schema.ts';
 import { organizations } from './schema.ts';
@@ -50,6 +51,7 @@ export async function createOrganization(
     });
     const actor = systemActor(orgId, adminId);
     await recordAudit(tx, actor, { entityType: 'organization', entityId: orgId, action: 'create', after: { name: input.name } });
+    await ensureQualificationFramework(tx, orgId);
   });
   return { orgId, orgName: input.name.trim(), adminId };
 }
