@@ -6,6 +6,7 @@ import { badRequest } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
 import { assertCan } from '../../core/roles.ts';
 import { listAudit, recordAudit } from '../audit/service.ts';
+import { scoreAfterActivity } from '../scoring/service.ts';
 import { auditIdBound, CHANGE_KIND, describeChange, mergePage, uuidv7Time, type SubjectType, type TimelineItem, type TimelinePosition } from './model.ts';
 import { activities } from './schema.ts';
 
@@ -51,6 +52,7 @@ export async function logActivity(db: Db, actor: Actor, activity: NewActivity): 
       details: activity.details ?? {},
     })
     .returning();
+  await scoreAfterActivity(db, actor, activity);
   return toItem(row!);
 }
 
