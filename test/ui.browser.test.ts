@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { chromium, type Page } from 'playwright-core';
 import { buildApp } from '../src/http/app.ts';
-import { openTestDatabase, PASSWORD, testConfig } from './helpers.ts';
+import { newOrg, openTestDatabase, PASSWORD, testConfig } from './helpers.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const root = new URL('..', import.meta.url).pathname;
@@ -20,17 +20,20 @@ const built = spawnSync(process.execPath, ['scripts/ensure-web-build.mjs'], { cw
 assert.equal(built.status, 0, 'building the web UI failed');
 assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`);
 
-const database = await openTestDatabase();
-const app = await buildApp({ database, config: testConfig(), logger: false });
+// The database and the browser take seconds each to start; start them together.
+const [database, browser] = await Promise.all([
+  openTestDatabase(),
+  chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    timeout: 20_000,
+  }),
+]);
+const config = testConfig();
+const app = await buildApp({ database, config, logger: false });
 await app.listen({ port: 0, host: '127.0.0.1' });
 const address = app.server.address();
 const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  timeout: 20_000,
-});
 
 after(async () => {
   await browser.close();
@@ -180,6 +183,85 @@ test('a new team creates its organisation, then creates, finds and edits a lead'
   }
 
   assert.deepEqual(dialogs, [], 'no script from lead data may run');
+  assert.deepEqual(pageErrors, []);
+  await context.close();
+});
+
+test('an admin invites a rep who joins, pages through leads, and works them in bulk and from the trash', { timeout: 55_000 }, async () => {
+  const admin = await newOrg({ app, database, config }, 'Bulk');
+  for (let i = 1; i <= 51; i += 1) {
+    const created = await admin.post('/api/v1/leads', { firstName: 'Lead', lastName: String(i).padStart(2, '0'), company: `Company ${i}` });
+    assert.equal(created.statusCode, 201);
+  }
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(8_000);
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+
+  await page.goto(`${base}/sign-in`);
+  await page.getByLabel('Email').fill(admin.email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${base}/`);
+
+  // Invite a rep; the link shown to the admin lets them choose a password and sign in.
+  await page.goto(`${base}/settings/users`);
+  await page.getByRole('button', { name: 'Invite user' }).click();
+  const invite = page.getByRole('dialog', { name: 'Invite a user' });
+  await invite.getByLabel('Name').fill('Rita Rep');
+  await invite.getByLabel('Email').fill(`rita-${Date.now()}@bulk.test`);
+  await invite.getByRole('button', { name: 'Send invitation' }).click();
+  const link = new URL(await page.getByLabel('Invitation link').inputValue());
+  const rita = await browser.newContext();
+  const ritaPage = await rita.newPage();
+  ritaPage.setDefaultTimeout(8_000);
+  await ritaPage.goto(`${base}${link.pathname}${link.search}`);
+  await ritaPage.getByLabel('Password').fill(PASSWORD);
+  await ritaPage.getByRole('button', { name: 'Accept invitation' }).click();
+  await ritaPage.getByRole('heading', { name: /, Rita$/ }).waitFor();
+  await rita.close();
+  await page.getByRole('button', { name: 'Done' }).click();
+
+  // 50 leads a page; "Load more" fetches the rest.
+  await page.goto(`${base}/leads`);
+  const rows = page.locator('tbody tr');
+  await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 50);
+  await page.getByRole('button', { name: 'Load more' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 51);
+
+  // x selects the highlighted row and j moves down; bulk status change.
+  await rows.first().hover();
+  for (const key of ['x', 'j', 'x']) await page.keyboard.press(key);
+  await page.getByText('2 selected').waitFor();
+  await page.getByRole('button', { name: 'Change status' }).click();
+  await page.getByRole('button', { name: 'Qualified', exact: true }).click();
+  await page.getByText('Set 2 leads to Qualified').waitFor();
+  const qualified = (await admin.get('/api/v1/leads?status=qualified')).json() as { data: { lastName: string }[] };
+  assert.deepEqual(qualified.data.map((lead) => lead.lastName).sort(), ['50', '51']);
+
+  // Bulk assign (an admin may) to the rep who just joined.
+  await rows.filter({ hasText: 'Lead 49' }).getByRole('checkbox').check();
+  await page.getByRole('button', { name: 'Assign to' }).click();
+  await page.getByRole('button', { name: 'Rita Rep' }).click();
+  await page.getByText('Assigned 1 lead to Rita Rep').waitFor();
+  const users = (await admin.get('/api/v1/users')).json() as { data: { id: string; name: string }[] };
+  const ritaId = users.data.find((user) => user.name === 'Rita Rep')!.id;
+  const assigned = (await admin.get(`/api/v1/leads?ownerId=${ritaId}`)).json() as { data: { lastName: string }[] };
+  assert.deepEqual(assigned.data.map((lead) => lead.lastName), ['49']);
+
+  // Bulk delete moves to the trash; the trash restores.
+  await rows.filter({ hasText: 'Lead 48' }).getByRole('checkbox').check();
+  await page.getByRole('toolbar', { name: 'Bulk actions' }).getByRole('button', { name: 'Delete' }).click();
+  await page.getByRole('dialog', { name: 'Delete 1 lead?' }).getByRole('button', { name: 'Delete' }).click();
+  await page.getByText('Moved 1 lead to the trash').waitFor();
+  await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 50);
+  assert.equal(((await admin.get('/api/v1/leads?deleted=true')).json() as { data: unknown[] }).data.length, 1);
+  await page.getByRole('link', { name: 'Trash' }).click();
+  await page.getByRole('row', { name: /Lead 48/ }).getByRole('button', { name: 'Restore' }).click();
+  await page.getByText('Restored “Lead 48”').waitFor();
+  assert.equal(((await admin.get('/api/v1/leads?deleted=true')).json() as { data: unknown[] }).data.length, 0);
+
   assert.deepEqual(pageErrors, []);
   await context.close();
 });
