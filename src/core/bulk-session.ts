@@ -16,9 +16,14 @@ export type BulkSession = {
   copyRows: (table: string, columns: readonly string[], lines: string) => Promise<void>;
 };
 
+const clientOf = (db: Db): unknown => (db as unknown as { $client: unknown }).$client;
+
+/** Which engine a drizzle handle talks to: PGlite is one process per database, which some recovery relies on. */
+export const databaseKindOf = (db: Db): 'pglite' | 'postgres' => (clientOf(db) instanceof PGlite ? 'pglite' : 'postgres');
+
 /** Runs `work` in one transaction with COPY at hand; it commits when `work` resolves. */
 export async function inBulkTransaction<T>(db: Db, work: (session: BulkSession) => Promise<T>): Promise<T> {
-  const client = (db as unknown as { $client: unknown }).$client;
+  const client = clientOf(db);
   if (client instanceof PGlite) {
     return client.transaction(async (tx) =>
       work({

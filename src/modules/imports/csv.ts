@@ -81,6 +81,10 @@ export class CsvReader {
     return rest.length || this.skipping ? this.scan(rest, true) : [];
   }
 
+  private get tooLong(): string {
+    return `The record is longer than ${this.maxRecordBytes} bytes: probably a quote that is never closed`;
+  }
+
   private scan(buf: Buffer, final: boolean): CsvItem[] {
     const items: CsvItem[] = [];
     let pos = 0;
@@ -108,7 +112,7 @@ export class CsvReader {
       const read = this.readRecord(buf, pos, final);
       if (read === null) {
         if (buf.length - pos > this.maxRecordBytes) {
-          pos = this.skipDefect(buf, pos, `The record is longer than ${this.maxRecordBytes} bytes: probably a quote that is never closed`, items, final);
+          pos = this.skipDefect(buf, pos, this.tooLong, items, final);
           continue;
         }
         break;
@@ -118,6 +122,12 @@ export class CsvReader {
         continue;
       }
       const { cells, next, lineBreaks } = read;
+      if (next - pos > this.maxRecordBytes) {
+        // Too long is too long whether the record came whole or in pieces, so chunking never
+        // changes what is read.
+        pos = this.skipDefect(buf, pos, this.tooLong, items, final);
+        continue;
+      }
       const line = this.line;
       this.line += lineBreaks;
       items.push({ kind: 'record', line, end: this.carryOffset + next, nextLine: this.line, cells });
@@ -251,9 +261,16 @@ function countLineBreaks(buf: Buffer, from: number, to: number): number {
 
 function decoderFor(encoding: CsvEncoding): (buf: Buffer, start: number, end: number) => string {
   if (encoding === 'utf-8') return (buf, start, end) => buf.toString('utf8', start, end);
-  const decoder = new TextDecoder(encoding);
-  return (buf, start, end) => decoder.decode(buf.subarray(start, end));
+  return (buf, start, end) => {
+    const text = buf.toString('latin1', start, end);
+    return C1.test(text) ? text.replace(C1_ALL, (c) => WINDOWS_1252[c.charCodeAt(0) - 0x80] || c) : text;
+  };
 }
+
+// Node 20's TextDecoder reads windows-1252 as Latin-1; the two differ only in 0x80-0x9F.
+const C1 = /[\x80-\x9f]/;
+const C1_ALL = /[\x80-\x9f]/g;
+const WINDOWS_1252 = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
 
 /** What a file looks like from its first bytes: the delimiter its header uses and its encoding. */
 export function sniffCsv(sample: Buffer): { delimiter: string; encoding: CsvEncoding } {

@@ -156,7 +156,7 @@ export type ImportedLead = {
 
 export type RowContext = {
   fields: (ImportField | null)[];
-  /** Active users of the org by lower-cased email, for an "Owner Email" column. */
+  /** Active users of the org by lower-cased email (and name, where unique), for an owner column. */
   ownersByEmail: Map<string, string>;
 };
 
@@ -246,7 +246,7 @@ export function leadFromRow(cells: string[], context: RowContext): RowVerdict {
   const ownerEmail = text('ownerEmail');
   if (ownerEmail !== null) {
     ownerId = context.ownersByEmail.get(ownerEmail.toLowerCase()) ?? null;
-    if (!ownerId) return { reason: `Owner Email "${ownerEmail}" is not an active user of your organisation` };
+    if (!ownerId) return { reason: `Owner "${ownerEmail}" is not an active user of your organisation (give their email or full name)` };
   }
   const lead: ImportedLead = {
     firstName: text('firstName'),
@@ -284,7 +284,7 @@ export function percentRead(bytesRead: number, size: number, finished: boolean):
  */
 export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
-  let text = value instanceof Date ? value.toISOString() : String(value);
+  let text = value instanceof Date ? value.toISOString() : typeof value === 'object' ? JSON.stringify(value) : String(value);
   if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
