@@ -6,7 +6,7 @@ import { badRequest } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
 import { assertCan } from '../../core/roles.ts';
 import { listAudit, recordAudit } from '../audit/service.ts';
-import { scoreAfterActivity } from '../scoring/service.ts';
+import { rescoreLeads, scoreAfterActivity } from '../scoring/service.ts';
 import { auditIdBound, CHANGE_KIND, describeChange, mergePage, uuidv7Time, type SubjectType, type TimelineItem, type TimelinePosition } from './model.ts';
 import { activities } from './schema.ts';
 
@@ -150,6 +150,7 @@ export async function moveActivities(tx: Db, actor: Actor, subjectType: SubjectT
   const where = and(eq(activities.orgId, actor.orgId), eq(activities.subjectType, subjectType), inArray(activities.subjectId, fromIds));
   const moving = await tx.select({ id: activities.id, from: activities.subjectId }).from(activities).where(where).for('update');
   if (moving.length > 0) await tx.update(activities).set({ subjectId: toId }).where(where);
+  if (subjectType === 'lead' && moving.length > 0) await rescoreLeads(tx, actor, [toId]);
   return moving.map((m) => ({ id: m.id, from: m.from, to: toId }));
 }
 
@@ -178,6 +179,7 @@ export async function moveActivitiesBack(tx: Db, actor: Actor, subjectType: Subj
         );
     }
   }
+  if (subjectType === 'lead' && moves.length > 0) await rescoreLeads(tx, actor, [...new Set(moves.flatMap((m) => [m.from, m.to]))]);
 }
 
 /** Removes an activity a system step wrote and is now taking back (the record of an undone merge). */

@@ -425,7 +425,7 @@ export async function writeLeadState(tx: Db, actor: Actor, id: string, state: Le
     ...(action === 'update' ? { before: auditable(row), after: auditable(updated!) } : {}),
     reason,
   });
-  return toLeadView(updated!);
+  return { ...toLeadView(updated!), score: await recomputeLeadScore(tx, actor, id) };
 }
 
 // Lead scores: the scoring module computes them; the lead keeps them so lists sort by score.

@@ -51,6 +51,21 @@ describe('lead score', () => {
     assert.ok(history.every((entry: { after: Record<string, unknown> | null }) => !entry.after || !('score' in entry.after)), 'the derived score is not audited');
   });
 
+  test('a merge brings the duplicate\'s engagement to the survivor, and its undo takes it back', async () => {
+    const admin = await newOrg(t);
+    const survivor = (await admin.post('/api/v1/leads', { firstName: 'Mia', lastName: 'Lang', company: 'Lang GmbH', title: 'Head of Sales' })).json();
+    const duplicate = (await admin.post('/api/v1/leads', { firstName: 'Mia', lastName: 'Lang', company: 'Lang' })).json();
+    await engage(admin, duplicate.id, 'meeting_held', 0);
+    assert.equal((await admin.get(`/api/v1/leads/${duplicate.id}`)).json().score, 25);
+    assert.equal(survivor.score, 15);
+    const merged = await admin.post('/api/v1/merges', { type: 'lead', survivorId: survivor.id, mergedIds: [duplicate.id], fieldChoices: {} });
+    assert.equal(merged.statusCode, 201, merged.body);
+    assert.equal((await admin.get(`/api/v1/leads/${survivor.id}`)).json().score, 40);
+    assert.equal((await admin.post(`/api/v1/merges/${merged.json().id}/undo`)).statusCode, 200);
+    assert.equal((await admin.get(`/api/v1/leads/${survivor.id}`)).json().score, 15);
+    assert.equal((await admin.get(`/api/v1/leads/${duplicate.id}`)).json().score, 25);
+  });
+
   test('lists sort by score, best first, paging without gaps', async () => {
     const admin = await newOrg(t);
     const titles = ['CEO', 'VP Sales', 'Head of IT', 'Sales Manager', 'Engineer', 'CTO', 'Director Finance'];

@@ -106,6 +106,11 @@ export async function recomputeLeadScore(db: Db, actor: Actor, leadId: string, n
   return scored?.score ?? 0;
 }
 
+/** Rescores some leads whose engagement changed wholesale (activities moved by a merge or its undo). */
+export async function rescoreLeads(db: Db, actor: Actor, leadIds: string[], now = new Date()): Promise<void> {
+  await scoreAndStore(db, actor, await readRules(db, actor.orgId), { ids: leadIds }, now);
+}
+
 /** The activities module calls this for every activity it logs: engagement on a lead moves its score. */
 export async function scoreAfterActivity(db: Db, actor: Actor, activity: { subjectType: string; subjectId: string; kind: string }): Promise<void> {
   if (activity.subjectType === 'lead' && (ENGAGEMENT_KINDS as readonly string[]).includes(activity.kind)) {
