@@ -41,9 +41,13 @@ export function AccountLinkField({
   const fieldId = `field-${name}`;
   return (
     <div data-field={name}>
-      <label htmlFor={fieldId} className="mb-0.5 block text-xs font-medium text-slate-500">
-        {label}
-      </label>
+      {editing ? (
+        <label htmlFor={fieldId} className="mb-0.5 block text-xs font-medium text-slate-500">
+          {label}
+        </label>
+      ) : (
+        <p className="mb-0.5 text-xs font-medium text-slate-500">{label}</p>
+      )}
       {editing ? (
         <div className="space-y-1">
           <AccountPicker id={fieldId} autoFocus exclude={exclude} invalid={Boolean(error)} onPick={(picked) => void save(picked.id)} onCancel={() => setEditing(false)} />
@@ -69,7 +73,7 @@ export function AccountLinkField({
             <span className="text-slate-400">None</span>
           )}
           {!readOnly && (
-            <button id={fieldId} type="button" className="rounded px-1.5 text-xs font-medium text-slate-500 hover:bg-slate-100 hover:text-slate-800" onClick={() => setEditing(true)}>
+            <button type="button" aria-label={`${accountId ? 'Change' : 'Set'} ${label.toLowerCase()}`} className="rounded px-1.5 text-xs font-medium text-slate-500 hover:bg-slate-100 hover:text-slate-800" onClick={() => setEditing(true)}>
               {accountId ? 'Change' : 'Link to account'}
             </button>
           )}

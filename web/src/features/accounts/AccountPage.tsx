@@ -20,7 +20,7 @@ import { NewContactDialog } from '../contacts/NewContactDialog.tsx';
 import { contactName } from '../contacts/labels.ts';
 import { ownerOptions, useUserNames, useUsers } from '../users/api.ts';
 import { AccountLinkField } from './AccountLinkField.tsx';
-import { useAccount, useDeleteAccount, useUpdateAccount, type AccountInput } from './api.ts';
+import { useAccount, useDeleteAccount, useKnownAccountName, useUpdateAccount, type AccountInput } from './api.ts';
 import { STAGE_LABELS, STAGE_TONES } from './labels.ts';
 
 type TextField = 'name' | 'domain' | 'industry' | 'country' | 'region' | 'city' | 'phone' | 'notes';
@@ -52,6 +52,9 @@ function AccountDetailView({ account, reload }: { account: AccountDetail; reload
   const remove = useDeleteAccount();
   const users = useUsers();
   const ownerName = useUserNames();
+  const accountName = useKnownAccountName();
+  // Subscribed here so the history names the parent once it has loaded.
+  useAccount(account.parentAccountId);
   const toast = useToast();
   const navigate = useNavigate();
   const [stale, setStale] = useState(false);
@@ -230,7 +233,11 @@ function AccountDetailView({ account, reload }: { account: AccountDetail; reload
             entityId={account.id}
             noun="account"
             valueOf={(field, value) =>
-              field === 'ownerId' ? ownerName(String(value)) : field === 'lifecycleStage' ? STAGE_LABELS[value as AccountDetail['lifecycleStage']] : undefined
+              field === 'ownerId' ? ownerName(String(value)) : field === 'lifecycleStage'
+                    ? STAGE_LABELS[value as AccountDetail['lifecycleStage']]
+                    : field === 'parentAccountId'
+                      ? accountName(String(value))
+                      : undefined
             }
           />
         </div>

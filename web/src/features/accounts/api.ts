@@ -52,3 +52,9 @@ export function useDeleteAccount() {
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: accountKeys.all }),
   });
 }
+
+/** An account's name if this page has already loaded it (history lines); never fetches. */
+export function useKnownAccountName(): (id: string) => string {
+  const queryClient = useQueryClient();
+  return (id) => queryClient.getQueryData<AccountDetail>(accountKeys.one(id))?.name ?? 'another account';
+}

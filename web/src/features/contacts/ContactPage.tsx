@@ -14,7 +14,7 @@ import { TimelinePlaceholder } from '../../components/TimelinePlaceholder.tsx';
 import { useToast } from '../../components/Toast.tsx';
 import { formatDateTime } from '../../lib/dates.ts';
 import { AccountLinkField } from '../accounts/AccountLinkField.tsx';
-import { AccountName } from '../accounts/AccountName.tsx';
+import { useAccount, useKnownAccountName } from '../accounts/api.ts';
 import { AuditHistory } from '../audit/AuditHistory.tsx';
 import { ownerOptions, useUserNames, useUsers } from '../users/api.ts';
 import { useContact, useDeleteContact, useUpdateContact, type ContactInput } from './api.ts';
@@ -39,6 +39,9 @@ function ContactDetail({ contact, reload }: { contact: Contact; reload: () => vo
   const remove = useDeleteContact();
   const users = useUsers();
   const ownerName = useUserNames();
+  const accountName = useKnownAccountName();
+  // Subscribed here so the header and the history name the account once it has loaded.
+  const account = useAccount(contact.accountId);
   const toast = useToast();
   const navigate = useNavigate();
   const [stale, setStale] = useState(false);
@@ -77,7 +80,10 @@ function ContactDetail({ contact, reload }: { contact: Contact; reload: () => vo
             {contact.title && <span>{contact.title}</span>}
             {contact.accountId && (
               <span>
-                at <AccountName id={contact.accountId} />
+                at{' '}
+                <Link to={`/accounts/${contact.accountId}`} className="text-slate-700 hover:text-indigo-600">
+                  {account.data?.name ?? '…'}
+                </Link>
               </span>
             )}
           </span>
@@ -147,7 +153,12 @@ function ContactDetail({ contact, reload }: { contact: Contact; reload: () => vo
         </div>
         <div className="space-y-5">
           <TimelinePlaceholder />
-          <AuditHistory entityType="contact" entityId={contact.id} noun="contact" valueOf={(field, value) => (field === 'ownerId' ? ownerName(String(value)) : undefined)} />
+          <AuditHistory
+            entityType="contact"
+            entityId={contact.id}
+            noun="contact"
+            valueOf={(field, value) => (field === 'ownerId' ? ownerName(String(value)) : field === 'accountId' ? accountName(String(value)) : undefined)}
+          />
         </div>
       </div>
     </div>
