@@ -3,7 +3,8 @@ import type { Database } from './db.ts';
 
 // Durable background jobs (imports, SLA timers, sequence steps, webhooks) in the same database
 // through pg-boss: they survive a restart and run once across processes.
-export type JobOptions = { startAfter?: Date | number | string; singletonKey?: string; retryLimit?: number; retryDelay?: number; retryBackoff?: boolean; expireInSeconds?: number };
+// `db` sends the job on the caller's own transaction, so it commits or rolls back with their change.
+export type JobOptions = { startAfter?: Date | number | string; singletonKey?: string; retryLimit?: number; retryDelay?: number; retryBackoff?: boolean; expireInSeconds?: number; db?: { executeSql: (text: string, values: unknown[]) => Promise<{ rows: Record<string, unknown>[] }> } };
 export type JobHandler<T> = (data: T, job: { id: string; name: string }) => Promise<void>;
 
 export type Jobs = {

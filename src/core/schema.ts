@@ -15,4 +15,5 @@ export * from '../modules/imports/schema.ts';
 export * from '../modules/activities/schema.ts';
 export * from '../modules/forms/schema.ts';
 export * from '../modules/merges/schema.ts';
+export * from '../modules/routing/schema.ts';
 export * from './idempotency-schema.ts';

@@ -18,6 +18,8 @@ export const accounts = pgTable(
     parentAccountId: uuid('parent_account_id'),
     lifecycleStage: text('lifecycle_stage').notNull().default('prospect'),
     ownerId: uuid('owner_id'),
+    // The one territory the account resolves to (routing module's territories); null when none fits.
+    territoryId: uuid('territory_id'),
     notes: text('notes').notNull().default(''),
     version: integer('version').notNull().default(1),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -29,6 +31,7 @@ export const accounts = pgTable(
     primaryKey({ columns: [t.orgId, t.id] }),
     index('accounts_name_idx').on(t.orgId, t.name, t.id).where(sql`deleted_at is null`),
     index('accounts_owner_idx').on(t.orgId, t.ownerId).where(sql`deleted_at is null`),
+    index('accounts_territory_idx').on(t.orgId, t.territoryId, t.name, t.id).where(sql`deleted_at is null`),
     index('accounts_domain_idx').on(t.orgId, sql`lower(${t.domain})`),
     index('accounts_search_idx').using('gin', sql`${t.searchText} gin_trgm_ops`),
     // Duplicate accounts by similar name (pg_trgm).

@@ -44,6 +44,8 @@ export const leads = pgTable(
     disqualifiedReason: text('disqualified_reason'),
     disqualifiedAt: timestamp('disqualified_at', { withTimezone: true }),
     recycleAt: timestamp('recycle_at', { withTimezone: true }),
+    // The one territory the lead resolves to (routing module's territories); null when none fits.
+    territoryId: uuid('territory_id'),
     // One lower-cased haystack for the list's free-text box, indexed by trigrams.
     searchText: text('search_text').generatedAlwaysAs(
       sql`lower(first_name || ' ' || last_name || ' ' || coalesce(email, '') || ' ' || company)`,
@@ -65,6 +67,7 @@ export const leads = pgTable(
     index('leads_score_idx').on(t.orgId, t.score, t.id).where(sql`deleted_at is null`),
     index('leads_recycle_idx').on(t.orgId, t.recycleAt).where(sql`status = 'disqualified' and deleted_at is null`),
     index('leads_search_idx').using('gin', sql`${t.searchText} gin_trgm_ops`),
+    index('leads_territory_idx').on(t.orgId, t.territoryId, t.createdAt, t.id).where(sql`deleted_at is null`),
     // Duplicate matching (web forms, the duplicates report): phone endings, names, fuzzy company names.
     index('leads_phone_tail_idx').on(t.orgId, phoneTailSql(t.phone)).where(sql`deleted_at is null`),
     index('leads_person_idx').on(t.orgId, sql`lower(${t.lastName})`, sql`lower(${t.firstName})`).where(sql`deleted_at is null`),
