@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef } from 'react';
 
 // Single-key shortcuts in the style of Gmail/Linear: "/" search, "n" new, "j"/"k" move, "g l" go to
 // leads. One window listener; pages register what a key means while they are shown.
@@ -25,7 +25,7 @@ export const SHORTCUTS: { keys: string; does: string }[] = [
 /** While the calling component is mounted, `key` (or a sequence like "g l") runs `handler`. */
 export function useShortcut(key: string, handler: Handler, enabled = true): void {
   const latest = useRef(handler);
-  useEffect(() => {
+  useLayoutEffect(() => {
     latest.current = handler;
   });
   useEffect(() => {
