@@ -100,6 +100,7 @@ describe('leads API', () => {
     assert.equal(await count('country=de'), 9);
     assert.equal(await count('source=web_form'), 5);
     assert.equal(await count('q=odd%20gmbh'), 12);
+    assert.equal(await count('q=ODD%20GmbH'), 12, 'search ignores case');
     assert.equal(await count('q=person%2007'), 1);
     assert.equal(await count(`createdFrom=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`), 0);
   });
