@@ -3,6 +3,7 @@ import type { Db } from './core/db.ts';
 import type { Jobs } from './core/jobs.ts';
 import type { Mailer } from './core/mailer.ts';
 import { startLeadWorkers } from './modules/leads/workers.ts';
+import { startRenewalWorker } from './modules/opportunities/renewals.service.ts';
 import { startScoringWorkers } from './modules/scoring/workers.ts';
 
 export type WorkerContext = { db: Db; jobs: Jobs; config: Config; mailer: Mailer; log: (message: string) => void };
@@ -10,5 +11,6 @@ export type WorkerContext = { db: Db; jobs: Jobs; config: Config; mailer: Mailer
 /** Starts every capability's background workers and schedules; one line per capability. */
 export async function startWorkers(context: WorkerContext): Promise<void> {
   await startLeadWorkers(context);
+  await startRenewalWorker(context);
   await startScoringWorkers(context);
 }

@@ -21,10 +21,15 @@ export const PERMISSIONS = {
   'qualification:manage': ['admin'],
   'scoring:manage': ['admin'],
   'forms:manage': ['admin', 'manager'],
+  'notifications:own': ['admin', 'manager', 'rep', 'executive', 'partner'],
+  'pipelines:manage': ['admin'],
+  'products:manage': ['admin', 'manager'],
   // Reps import their own prospect lists (events, research), as managers and admins do; export of
   // whole lists is the classic way a leaving rep takes the pipeline along, so it is for managers up.
   'records:import': ['admin', 'manager', 'rep'],
   'records:export': ['admin', 'manager', 'executive'],
+  // Who reaches the approval routes; who may decide a given request is the deal policy's rule.
+  'approvals:decide': ['admin', 'manager', 'rep', 'executive'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -21,6 +21,7 @@ import { backupRoutes } from '../modules/backup/routes.ts';
 import { authRoutes } from '../modules/auth/routes.ts';
 import { leadRoutes } from '../modules/leads/routes.ts';
 import { mergeRoutes } from '../modules/merges/routes.ts';
+import { opportunityRoutes } from '../modules/opportunities/routes.ts';
 import { orgRoutes } from '../modules/orgs/routes.ts';
 import { orgSettingsRoutes } from '../modules/orgs/settings-routes.ts';
 import { qualificationRoutes } from '../modules/qualification/routes.ts';
@@ -116,6 +117,7 @@ export async function buildApp({ database, config, mailer, jobs, logger }: AppOp
   formRoutes(app, db, config);
   duplicateRoutes(app, db);
   mergeRoutes(app, db);
+  opportunityRoutes(app, db, config, mail);
   backupRoutes(app, database);
 
   if (existsSync(webDist)) {

@@ -7,6 +7,7 @@ import { actorOf } from '../../http/auth.ts';
 import { csv, errorResponses, idParams, limitQuery } from '../../http/schemas.ts';
 import { getAccount, getContact } from '../accounts/service.ts';
 import { getLead } from '../leads/service.ts';
+import { getOpportunity } from '../opportunities/opportunities.service.ts';
 import { ACTIVITY_KIND, type SubjectType } from './model.ts';
 import { addNote, timeline } from './service.ts';
 
@@ -28,6 +29,7 @@ const SUBJECTS: { path: string; type: SubjectType; tag: string; assertExists: (d
   { path: 'leads', type: 'lead', tag: 'Leads', assertExists: getLead },
   { path: 'contacts', type: 'contact', tag: 'Contacts', assertExists: getContact },
   { path: 'accounts', type: 'account', tag: 'Accounts', assertExists: getAccount },
+  { path: 'opportunities', type: 'opportunity', tag: 'Opportunities', assertExists: getOpportunity },
 ];
 
 const timelineQuery = z.strictObject({

@@ -5,6 +5,7 @@ import type { Db } from '../../core/db.ts';
 import { conflict, validationFailed } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
 import { recordAudit } from '../audit/service.ts';
+import { seedDefaultPipelines } from '../opportunities/pipelines.service.ts';
 import { ensureQualificationFramework } from '../qualification/service.ts';
 import { normaliseEmail, passwordProblem } from '../users/model.ts';
 import { users } from '../users/schema.ts';
@@ -49,6 +50,7 @@ export async function createOrganization(
       status: 'active',
       passwordHash,
     });
+    await seedDefaultPipelines(tx, orgId);
     const actor = systemActor(orgId, adminId);
     await recordAudit(tx, actor, { entityType: 'organization', entityId: orgId, action: 'create', after: { name: input.name } });
     await ensureQualificationFramework(tx, orgId);
