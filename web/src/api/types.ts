@@ -6,6 +6,16 @@ export type Role = (typeof ROLES)[number];
 export const LEAD_STATUSES = ['new', 'working', 'nurture', 'qualified', 'disqualified', 'converted'] as const;
 export type LeadStatus = (typeof LEAD_STATUSES)[number];
 
+/** Which status a lead may move to from each status (mirrors LEAD_TRANSITIONS in the API). */
+export const LEAD_TRANSITIONS: Record<LeadStatus, readonly LeadStatus[]> = {
+  new: ['working', 'disqualified'],
+  working: ['qualified', 'disqualified', 'nurture'],
+  nurture: ['working'],
+  qualified: ['converted'],
+  disqualified: ['new'],
+  converted: [],
+};
+
 export const LEAD_SOURCES = ['manual', 'web_form', 'import', 'api', 'outbound', 'referral', 'partner', 'event', 'customer', 'other'] as const;
 
 export const LEAD_SORTS = ['createdAt', '-createdAt', 'updatedAt', '-updatedAt', 'lastName', '-lastName', 'company', '-company'] as const;
@@ -47,6 +57,10 @@ export type Lead = Stamps & {
   ownerId: string | null;
   notes: string;
   createdBy: string | null;
+  score: number;
+  disqualifiedReason: string | null;
+  disqualifiedAt: string | null;
+  recycleAt: string | null;
 };
 
 export type Account = Stamps & {
@@ -116,3 +130,5 @@ export type AuditEntry = {
   reason: string | null;
   createdAt: string;
 };
+
+export type OrgSettings = { disqualificationReasons: string[]; recycleAfterDays: number | null; version: number; updatedAt: string | null };

@@ -60,7 +60,8 @@ export function InlineField({ name, label, value, display, kind = 'text', option
       setError(null);
       stop(focusBack);
     } catch (failure) {
-      setError(failure instanceof ApiError ? (failure.fields[name] ?? failure.message) : 'Could not save');
+      // A refusal may name a related field (disqualifying needs a reason); show it here all the same.
+      setError(failure instanceof ApiError ? (failure.fields[name] ?? Object.values(failure.fields)[0] ?? failure.message) : 'Could not save');
     } finally {
       setSaving(false);
     }

@@ -35,7 +35,7 @@ export function AuditHistory({ entityType, entityId, noun, valueOf }: { entityTy
       ) : (
         <ol className="mt-3 space-y-3" data-testid="audit-history">
           {entries.map((entry) => {
-            const story = describeAudit(entry, { nameOf, noun, ...(valueOf ? { valueOf } : {}) });
+            const story = describeAudit(entry, { nameOf, noun, valueOf: (field, value) => valueOf?.(field, value) ?? asDate(value) });
             return (
               <li key={entry.id} className="relative border-l-2 border-slate-200 pl-3 text-sm">
                 <p className="text-slate-700">
@@ -77,6 +77,10 @@ export function AuditHistory({ entityType, entityId, noun, valueOf }: { entityTy
     </section>
   );
 }
+
+// Timestamps in the history (disqualified at, recycle at) read in the user's zone, not as ISO.
+const asDate = (value: unknown): string | undefined =>
+  typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value) ? formatDateTime(value) : undefined;
 
 function Change({ line }: { line: { field: string; from: string; to: string } }) {
   return (

@@ -11,6 +11,7 @@ import { api } from '../../api/client.ts';
 import { canReassign, useSession } from '../auth/session.tsx';
 import { ownerOptions, useUsers } from '../users/api.ts';
 import { leadKeys, useBulkLeads, type BulkChange } from './api.ts';
+import { DisqualifyDialog } from './DisqualifyDialog.tsx';
 import { STATUS_LABELS } from './labels.ts';
 
 const plural = (n: number) => `${n} ${n === 1 ? 'lead' : 'leads'}`;
@@ -25,6 +26,7 @@ export function BulkActions({ ids, onDone }: { ids: string[]; onDone: () => void
   const queryClient = useQueryClient();
   const toast = useToast();
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const [disqualifying, setDisqualifying] = useState(false);
 
   const run = (change: BulkChange, done: (updated: number) => string) =>
     bulk.mutate(
@@ -63,7 +65,8 @@ export function BulkActions({ ids, onDone }: { ids: string[]; onDone: () => void
               key={status}
               onClick={() => {
                 close();
-                run({ action: 'status', status }, (n) => `Set ${plural(n)} to ${STATUS_LABELS[status]}`);
+                if (status === 'disqualified') setDisqualifying(true);
+                else run({ action: 'status', status }, (n) => `Set ${plural(n)} to ${STATUS_LABELS[status]}`);
               }}
             >
               {STATUS_LABELS[status]}
@@ -107,6 +110,17 @@ export function BulkActions({ ids, onDone }: { ids: string[]; onDone: () => void
       </button>
       {bulk.isPending && <span className="text-sm text-slate-300">Working…</span>}
 
+      <DisqualifyDialog
+        open={disqualifying}
+        count={ids.length}
+        busy={bulk.isPending}
+        error={null}
+        onClose={() => setDisqualifying(false)}
+        onConfirm={(disqualifiedReason) => {
+          setDisqualifying(false);
+          run({ action: 'status', status: 'disqualified', disqualifiedReason }, (n) => `Disqualified ${plural(n)}: ${disqualifiedReason}`);
+        }}
+      />
       <Dialog open={confirmDelete} onClose={() => setConfirmDelete(false)} title={`Delete ${plural(ids.length)}?`} description="They move to the trash, where you can restore them.">
         <DialogActions>
           <Button onClick={() => setConfirmDelete(false)}>Cancel</Button>

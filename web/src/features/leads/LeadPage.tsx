@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiError } from '../../api/client.ts';
-import { LEAD_SOURCES, LEAD_STATUSES, type Lead } from '../../api/types.ts';
+import { LEAD_SOURCES, LEAD_TRANSITIONS, type Lead } from '../../api/types.ts';
 import { Badge } from '../../components/Badge.tsx';
 import { Button } from '../../components/Button.tsx';
 import { Card } from '../../components/Card.tsx';
@@ -11,12 +11,13 @@ import { Notice, errorMessage } from '../../components/Notice.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { Spinner } from '../../components/Spinner.tsx';
 import { useToast } from '../../components/Toast.tsx';
-import { formatDateTime } from '../../lib/dates.ts';
+import { formatDate, formatDateTime } from '../../lib/dates.ts';
 import { NotFound } from '../../app/NotFound.tsx';
 import { AuditHistory } from '../audit/AuditHistory.tsx';
 import { ownerOptions, useUserNames, useUsers } from '../users/api.ts';
 import { TimelinePlaceholder } from '../../components/TimelinePlaceholder.tsx';
 import { useLead, useLeadTrash, useUpdateLead, type LeadInput } from './api.ts';
+import { DisqualifyDialog } from './DisqualifyDialog.tsx';
 import { STATUS_LABELS, STATUS_TONES, leadName, sourceLabel } from './labels.ts';
 
 type TextField = 'firstName' | 'lastName' | 'company' | 'title' | 'email' | 'phone' | 'website' | 'industry' | 'country' | 'region' | 'city' | 'postcode' | 'notes';
@@ -54,6 +55,8 @@ function LeadDetail({ lead, reload }: { lead: Lead; reload: () => void }) {
   const ownerName = useUserNames();
   const toast = useToast();
   const [stale, setStale] = useState(false);
+  const [disqualifying, setDisqualifying] = useState(false);
+  const disqualify = useUpdateLead();
   const deleted = lead.deletedAt !== null;
 
   const save = (field: keyof LeadInput) => async (raw: string) => {
@@ -126,6 +129,33 @@ function LeadDetail({ lead, reload }: { lead: Lead; reload: () => void }) {
         <Notice tone="warning">This lead is in the trash since {formatDateTime(lead.deletedAt)}. Restore it to edit.</Notice>
       )}
 
+      <DisqualifyDialog
+        open={disqualifying}
+        count={1}
+        busy={disqualify.isPending}
+        error={disqualify.error}
+        onClose={() => {
+          disqualify.reset();
+          setDisqualifying(false);
+        }}
+        onConfirm={(reason) =>
+          disqualify.mutate(
+            { lead, changes: { status: 'disqualified', disqualifiedReason: reason } },
+            {
+              onSuccess: () => {
+                setDisqualifying(false);
+                toast('Lead disqualified');
+              },
+              onError: (error) => {
+                if (!(error instanceof ApiError && error.isStale)) return;
+                setDisqualifying(false);
+                setStale(true);
+              },
+            },
+          )
+        }
+      />
+
       <div className="grid gap-5 lg:grid-cols-3">
         <div className="space-y-5 lg:col-span-2">
           <Card title="Person">
@@ -160,9 +190,13 @@ function LeadDetail({ lead, reload }: { lead: Lead; reload: () => void }) {
               kind="select"
               value={lead.status}
               display={<Badge tone={STATUS_TONES[lead.status]}>{STATUS_LABELS[lead.status]}</Badge>}
-              options={LEAD_STATUSES.map((status) => ({ value: status, label: STATUS_LABELS[status] }))}
-              readOnly={deleted}
-              onSave={save('status')}
+              options={[lead.status, ...LEAD_TRANSITIONS[lead.status]].map((status) => ({ value: status, label: STATUS_LABELS[status] }))}
+              readOnly={deleted || LEAD_TRANSITIONS[lead.status].length === 0}
+              onSave={async (status) => {
+                // Disqualifying asks for a reason first; the dialog makes the change.
+                if (status === 'disqualified') setDisqualifying(true);
+                else await save('status')(status);
+              }}
             />
             <InlineField
               name="source"
@@ -184,6 +218,19 @@ function LeadDetail({ lead, reload }: { lead: Lead; reload: () => void }) {
               readOnly={deleted}
               onSave={save('ownerId')}
             />
+            <div className="min-w-0">
+              <p className="mb-0.5 text-xs font-medium text-slate-500">Score</p>
+              <p className="py-1 text-sm font-medium text-slate-900">{lead.score}</p>
+            </div>
+            {lead.status === 'disqualified' && lead.disqualifiedReason && (
+              <div className="min-w-0">
+                <p className="mb-0.5 text-xs font-medium text-slate-500">Disqualified because</p>
+                <p className="py-1 text-sm text-slate-900">
+                  {lead.disqualifiedReason}
+                  {lead.recycleAt && <span className="block text-xs text-slate-500">Back in the pool on {formatDate(lead.recycleAt)}</span>}
+                </p>
+              </div>
+            )}
             <div className="text-xs text-slate-500 sm:col-span-2">
               Created {formatDateTime(lead.createdAt)} · Updated {formatDateTime(lead.updatedAt)}
             </div>

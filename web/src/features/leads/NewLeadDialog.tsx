@@ -84,7 +84,7 @@ export function NewLeadDialog({ open, onClose, onOpenLead }: { open: boolean; on
           <Field label="Status" error={error('status')}>
             {(props) => (
               <Select {...props} name="status" defaultValue="new">
-                {LEAD_STATUSES.map((status) => (
+                {LEAD_STATUSES.filter((status) => status !== 'disqualified').map((status) => (
                   <option key={status} value={status}>
                     {STATUS_LABELS[status]}
                   </option>

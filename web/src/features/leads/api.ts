@@ -2,7 +2,9 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tansta
 import { api, ifMatch, query } from '../../api/client.ts';
 import type { Lead, LeadStatus, Page } from '../../api/types.ts';
 
-export type LeadInput = Partial<Omit<Lead, 'id' | 'version' | 'createdAt' | 'updatedAt' | 'deletedAt' | 'createdBy'>>;
+export type LeadInput = Partial<
+  Omit<Lead, 'id' | 'version' | 'createdAt' | 'updatedAt' | 'deletedAt' | 'createdBy' | 'score' | 'disqualifiedAt' | 'recycleAt'>
+>;
 
 export const leadKeys = {
   all: ['leads'] as const,
@@ -61,7 +63,10 @@ export function useLeadTrash() {
   };
 }
 
-export type BulkChange = { action: 'assign'; ownerId: string } | { action: 'status'; status: LeadStatus } | { action: 'delete' };
+export type BulkChange =
+  | { action: 'assign'; ownerId: string }
+  | { action: 'status'; status: LeadStatus; disqualifiedReason?: string }
+  | { action: 'delete' };
 
 export function useBulkLeads() {
   const queryClient = useQueryClient();
