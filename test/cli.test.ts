@@ -1,20 +1,14 @@
 // The `leadflow` admin commands, run as an operator runs them: child processes on a real database.
-// The server's own lifecycle (restarts, kill -9, bootstrap, the data-directory lock) is in
-// server-process.test.ts, so each file stays well under a minute.
+// Backup, restore and the demo seed are in cli-data.test.ts and the server's own lifecycle
+// (restarts, kill -9, bootstrap, the data-directory lock) in server-process.test.ts, so each file
+// stays well under a minute.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { testDatabaseKind } from './helpers.ts';
 import { freshStore, leadflow } from './cli-helpers.ts';
 
 const store = await freshStore();
-const files = mkdtempSync(join(tmpdir(), 'leadflow-cli-files-'));
-after(async () => {
-  await store.cleanup();
-  rmSync(files, { recursive: true, force: true });
-});
+after(() => store.cleanup());
 const env = store.env;
 
 describe(`leadflow admin commands (${testDatabaseKind})`, () => {
@@ -58,41 +52,5 @@ describe(`leadflow admin commands (${testDatabaseKind})`, () => {
     const chosen = await leadflow(['user', 'create', '--email', 'mo@globex.test', '--name', 'Mo', '--role', 'manager', '--password', 'correct horse battery', '--org', 'globex'], env);
     assert.equal(chosen.code, 0, chosen.stderr);
     assert.match(chosen.stdout, /in "Globex"/);
-  });
-
-  test('backup writes a file that restore puts back into another database, and --replace overwrites it there', async () => {
-    const file = join(files, 'acme.ndjson.gz');
-    const backup = await leadflow(['backup', '--org', 'Acme', '--out', file], env);
-    assert.equal(backup.code, 0, backup.stderr);
-    assert.match(backup.stdout, /Backed up "Acme" \([0-9a-f-]{36}\): \d+ rows to /);
-    assert.ok(existsSync(file) && !existsSync(`${file}.partial`));
-
-    const elsewhere = await freshStore();
-    try {
-      const restored = await leadflow(['restore', file], elsewhere.env);
-      assert.equal(restored.code, 0, restored.stderr);
-      assert.match(restored.stdout, /Restored "Acme"/);
-      const replaced = await leadflow(['restore', file, '--replace'], elsewhere.env);
-      assert.equal(replaced.code, 0, replaced.stderr);
-      assert.match(replaced.stdout, /Replaced "Acme"/);
-    } finally {
-      await elsewhere.cleanup();
-    }
-    const [missing, refused] = await Promise.all([leadflow(['restore', join(files, 'nope.gz')], env), leadflow(['restore', file], env)]);
-    assert.equal(missing.code, 1);
-    assert.match(missing.stderr, /nope\.gz does not exist/);
-    assert.equal(refused.code, 1);
-    assert.match(refused.stderr, /"Acme" \([0-9a-f-]{36}\) already exists in this database\. Restore with --replace/);
-  });
-
-  test('seed --demo loads Northwind Demo once; a second run adds nothing', async () => {
-    const first = await leadflow(['seed', '--demo'], env);
-    assert.equal(first.code, 0, first.stderr);
-    assert.match(first.stdout, /3,000 leads/);
-    assert.match(first.stdout, /300 accounts with \d+ contacts/);
-    assert.match(first.stdout, /Sign in as admin@northwind\.demo \/ northwind-demo/);
-    const second = await leadflow(['seed', '--demo'], env);
-    assert.equal(second.code, 0, second.stderr);
-    assert.match(second.stdout, /"Northwind Demo" is already there; nothing added/);
   });
 });
