@@ -13,6 +13,11 @@ const accountA = (await orgA.post('/api/v1/accounts', { name: 'Alpha Account', d
 const contactA = (await orgA.post('/api/v1/contacts', { lastName: 'Alpha Contact', accountId: accountA.id })).json();
 const keyA = (await orgA.post('/api/v1/api-keys', { name: 'alpha key' })).json();
 const teamA = (await orgA.post('/api/v1/teams', { name: 'Alpha Team' })).json();
+const pipelineA = (await orgA.get('/api/v1/pipelines')).json().data[0];
+const productA = (await orgA.post('/api/v1/products', { sku: 'ALPHA-1', name: 'Alpha Product', billing: 'one_time', prices: [{ currency: 'USD', unitPrice: 100 }] })).json();
+const dealA = (await orgA.post('/api/v1/opportunities', { name: 'Alpha deal', accountId: accountA.id, currency: 'USD' })).json();
+await orgA.post(`/api/v1/opportunities/${dealA.id}/line-items`, { productId: productA.id, quantity: 1, discountPercent: 50 });
+const approvalA = (await orgA.post(`/api/v1/opportunities/${dealA.id}/approvals`, {})).json().requests[0];
 const idsOfA: Record<string, string> = {
   leads: leadA.id,
   accounts: accountA.id,
@@ -20,6 +25,10 @@ const idsOfA: Record<string, string> = {
   'api-keys': keyA.id,
   users: orgA.userId,
   teams: teamA.id,
+  pipelines: pipelineA.id,
+  products: productA.id,
+  opportunities: dealA.id,
+  approvals: approvalA.id,
 };
 const allIdsOfA = [...Object.values(idsOfA), orgA.orgId];
 const routes = t.app.apiRoutes.filter((route) => !route.public);
@@ -77,4 +86,13 @@ test('org B cannot create records that point into org A', async () => {
   const bulk = await orgB.post('/api/v1/leads/bulk', { ids: [leadA.id], action: 'delete' });
   assert.deepEqual(bulk.json(), { updated: 0 });
   assert.equal((await orgA.get(`/api/v1/leads/${leadA.id}`)).json().deletedAt, null);
+});
+
+test('org B cannot put org A\'s accounts, contacts or products on its deals', async () => {
+  assert.equal((await orgB.post('/api/v1/opportunities', { name: 'Sneaky', accountId: accountA.id })).statusCode, 400);
+  const dealB = (await orgB.post('/api/v1/opportunities', { name: 'Beta deal', currency: 'USD' })).json();
+  assert.equal((await orgB.post(`/api/v1/opportunities/${dealB.id}/line-items`, { productId: productA.id, quantity: 1 })).statusCode, 400);
+  assert.equal((await orgB.request({ method: 'PUT', url: `/api/v1/opportunities/${dealB.id}/contacts/${contactA.id}`, payload: { roles: ['champion'] } })).statusCode, 400);
+  assert.equal((await orgB.post(`/api/v1/opportunities/${dealB.id}/move`, { stageId: pipelineA.stages[1].id })).statusCode, 400);
+  assert.equal((await orgB.post(`/api/v1/accounts/${accountA.id}/expansions`, { productIds: [productA.id] })).statusCode, 400);
 });
