@@ -112,7 +112,9 @@ test('a new team creates its organisation, then creates, finds and edits a lead'
   await page.getByRole('row', { name: /Babbage/ }).waitFor();
   await page.keyboard.press('n');
   const dialog = page.getByRole('dialog', { name: 'New lead' });
-  await dialog.getByLabel('First name').fill('Grace');
+  await dialog.getByLabel('First name').waitFor();
+  await page.keyboard.type('Grace'); // the first field has the focus: type straight away
+  assert.equal(await dialog.getByLabel('First name').inputValue(), 'Grace');
   await dialog.getByLabel('Last name').fill('Hopper');
   await dialog.getByLabel('Company').fill('Navy Computing');
   await dialog.getByLabel('Email').fill('grace@navy.test');

@@ -25,7 +25,12 @@ export function Dialog({
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
+    if (open && !dialog.open) {
+      dialog.showModal();
+      // showModal focuses the first focusable element (the close button); start where the user
+      // types instead: the marked element, else the first field.
+      dialog.querySelector<HTMLElement>('[data-autofocus], input:not([type=hidden]):not([readonly]), select, textarea')?.focus();
+    }
     if (!open && dialog.open) dialog.close();
   }, [open]);
 

@@ -126,7 +126,7 @@ export function BulkActions({ ids, onDone }: { ids: string[]; onDone: () => void
           <Button onClick={() => setConfirmDelete(false)}>Cancel</Button>
           <Button
             variant="danger"
-            autoFocus
+            data-autofocus
             onClick={() => {
               setConfirmDelete(false);
               run({ action: 'delete' }, (n) => `Moved ${plural(n)} to the trash`);

@@ -185,6 +185,7 @@ export function SecretBox({ value, label }: { value: string; label: string }) {
     <div className="flex gap-2">
       <input
         readOnly
+        data-autofocus
         aria-label={label}
         value={value}
         onFocus={(event) => event.currentTarget.select()}
