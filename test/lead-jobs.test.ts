@@ -47,6 +47,21 @@ test('a rescore queued before a restart is done by the next process', async () =
     const back = await eventually(async () => (await admin.get(`/api/v1/leads/${dropped.id}`)).json(), (l) => l.status === 'new', 'recycle');
     assert.equal(back.ownerId, null);
 
+    // Imported leads are bulk-loaded past the per-lead scoring; the import run scores them after.
+    const boundary = 'leadflow-test-boundary';
+    const csv = 'First name,Last name,Company,Industry\nIda,Imported,Fintech Co,Fintech\n';
+    const upload = await admin.request({
+      method: 'POST',
+      url: '/api/v1/imports',
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      payload: `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="leads.csv"\r\nContent-Type: text/csv\r\n\r\n${csv}\r\n--${boundary}--\r\n`,
+    });
+    assert.equal(upload.statusCode, 202, upload.body);
+    await eventually(async () => (await admin.get(`/api/v1/imports/${upload.json().id}`)).json().status, (s) => s === 'completed', 'import');
+    const imported = (await admin.get('/api/v1/leads?q=imported')).json().data[0];
+    assert.equal(imported.industry, 'Fintech');
+    assert.equal(imported.score, 35);
+
     const schedules = await t.database.executeSql("select name, cron from pgboss.schedule where name in ('lead-recycle', 'lead-rescore') order by name");
     assert.deepEqual(schedules.rows, [
       { name: LEAD_RECYCLE_QUEUE, cron: '*/15 * * * *' },

@@ -4,6 +4,7 @@ import type { Db } from '../../core/db.ts';
 import { AppError } from '../../core/errors.ts';
 import type { Jobs } from '../../core/jobs.ts';
 import type { WorkerContext } from '../../workers.ts';
+import { rescoreOrganization } from '../scoring/service.ts';
 import { claimImport, failImport, ImportFileMissing, ImportStopped, releaseImport, releaseQuietImports, runImport } from './run.ts';
 
 export const LEAD_IMPORT_QUEUE = 'lead-import';
@@ -46,6 +47,8 @@ export async function runImportJob(db: Db, dataDir: string, job: ImportJob, log:
   try {
     const done = await runImport(db, dataDir, job.orgId, job.importId, token);
     log(`Import ${done.id} of ${done.fileName}: ${done.inserted} inserted, ${done.updated} updated, ${done.skipped} skipped, ${done.rejected} rejected`);
+    // Bulk-loaded leads skip the per-lead scoring of the leads service: score what the import touched.
+    await rescoreOrganization(db, job.orgId, { which: { changedSince: new Date(done.startedAt ?? 0) }, now: new Date() });
   } catch (error) {
     if (error instanceof ImportStopped) return;
     const message = error instanceof Error ? error.message : String(error);

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Actor } from '../../core/actor.ts';
 import { addUser, newOrg, startTestApp, type Caller } from '../../../test/helpers.ts';
+import { newId } from '../../core/ids.ts';
 import { logActivity } from '../activities/service.ts';
+import { leads } from '../leads/schema.ts';
 import { DEFAULT_SCORING_RULES } from './model.ts';
 import { rescoreOrganization, runRescoreJob } from './service.ts';
 
@@ -175,6 +177,15 @@ describe('rescore job', () => {
     assert.equal((await admin.get(`/api/v1/leads/${lead.id}`)).json().score, 25, 'one half-life later: 15 fit + 10');
     await runRescoreJob(t.database.db, {}, new Date(Date.now() + 365 * DAY_MS));
     assert.equal((await admin.get(`/api/v1/leads/${lead.id}`)).json().score, 15, 'a year later only the fit is left');
+  });
+
+  test('the nightly run also scores leads that were never scored', async () => {
+    const admin = await newOrg(t);
+    const id = newId();
+    await t.database.db.insert(leads).values({ orgId: admin.orgId, id, company: 'Loaded in bulk', title: 'VP Marketing' });
+    assert.equal((await admin.get(`/api/v1/leads/${id}`)).json().score, 0);
+    await runRescoreJob(t.database.db, {}, new Date());
+    assert.equal((await admin.get(`/api/v1/leads/${id}`)).json().score, 20);
   });
 
   test('a run for old rules stops once the rules have moved on', async () => {

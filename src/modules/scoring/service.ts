@@ -131,12 +131,12 @@ const RESCORE_BATCH = 500;
 /**
  * Rescores an org's leads in batches, each its own transaction, so a crash loses nothing and a
  * retry simply goes again. A run for rules version N stops as soon as the rules move past N: the
- * job queued for the newer rules does the work. `engagedOnly` refreshes only decaying scores.
+ * job queued for the newer rules does the work. `which` narrows the run (see `LeadsToScoreQuery`).
  */
 export async function rescoreOrganization(
   db: Db,
   orgId: string,
-  options: { rulesVersion?: number | undefined; engagedOnly?: boolean; now: Date },
+  options: { rulesVersion?: number | undefined; which?: 'all' | 'decaying' | { changedSince: Date }; now: Date },
 ): Promise<{ rescored: number; superseded: boolean }> {
   const actor = systemActor(orgId, '');
   let afterId: string | null = null;
@@ -145,7 +145,7 @@ export async function rescoreOrganization(
     const step: { size: number; lastId: string | null } | 'superseded' = await db.transaction(async (tx) => {
       const rules = await readRules(tx, orgId);
       if (options.rulesVersion !== undefined && rules.version !== options.rulesVersion) return 'superseded';
-      const batch = await scoreAndStore(tx, actor, rules, { afterId, limit: RESCORE_BATCH, engagedOnly: options.engagedOnly ?? false }, options.now);
+      const batch = await scoreAndStore(tx, actor, rules, { afterId, limit: RESCORE_BATCH, which: options.which ?? 'all' }, options.now);
       return { size: batch.length, lastId: batch.at(-1)?.id ?? null };
     });
     if (step === 'superseded') return { rescored, superseded: true };
@@ -168,11 +168,12 @@ export type RescoreJob = { orgId?: string; rulesVersion?: number };
 
 /**
  * The 'lead-rescore' job: one org after its rules changed, or (the nightly schedule, no org) the
- * decaying scores of every org, so lists sorted by score stay true as engagement ages.
+ * decaying scores of every org, so lists sorted by score stay true as engagement ages; it also
+ * catches leads never scored (an import that stopped between loading and scoring).
  */
 export async function runRescoreJob(db: Db, job: RescoreJob, now: Date): Promise<number> {
   if (job.orgId) return (await rescoreOrganization(db, job.orgId, { rulesVersion: job.rulesVersion, now })).rescored;
   let rescored = 0;
-  for (const org of await listOrganizations(db)) rescored += (await rescoreOrganization(db, org.id, { engagedOnly: true, now })).rescored;
+  for (const org of await listOrganizations(db)) rescored += (await rescoreOrganization(db, org.id, { which: 'decaying', now })).rescored;
   return rescored;
 }
