@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerBackupCommands } from './backup-commands.ts';
+import { registerImportCommands } from './import-commands.ts';
 import { registerPeopleCommands } from './people-commands.ts';
 import { registerSeedCommand } from './seed-demo.ts';
 
@@ -8,4 +9,5 @@ export function registerAdminCommands(program: Command): void {
   registerPeopleCommands(program);
   registerSeedCommand(program);
   registerBackupCommands(program);
+  registerImportCommands(program);
 }

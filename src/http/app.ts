@@ -19,6 +19,7 @@ import { duplicateRoutes } from '../modules/duplicates/routes.ts';
 import { formRoutes } from '../modules/forms/routes.ts';
 import { backupRoutes } from '../modules/backup/routes.ts';
 import { authRoutes } from '../modules/auth/routes.ts';
+import { importRoutes } from '../modules/imports/routes.ts';
 import { leadRoutes } from '../modules/leads/routes.ts';
 import { mergeRoutes } from '../modules/merges/routes.ts';
 import { opportunityRoutes } from '../modules/opportunities/routes.ts';
@@ -117,6 +118,7 @@ export async function buildApp({ database, config, mailer, jobs, logger }: AppOp
   formRoutes(app, db, config);
   duplicateRoutes(app, db);
   mergeRoutes(app, db);
+  importRoutes(app, db, config, jobs);
   opportunityRoutes(app, db, config, mail);
   backupRoutes(app, database);
 

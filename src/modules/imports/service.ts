@@ -198,7 +198,8 @@ export async function createImport(db: Db, actor: Actor, dataDir: string, input:
   const columns = columnNames(file.header);
   const resolved = resolveMapping(columns, input.mapping ?? suggestMapping(columns));
   if ('errors' in resolved) throw validationFailed(resolved.errors);
-  const ownerId = input.defaultOwnerId === undefined ? actor.userId : input.defaultOwnerId;
+  // The importer owns new leads by default; an import the system runs (the CLI) leaves them unassigned.
+  const ownerId = input.defaultOwnerId === undefined ? actor.userId || null : input.defaultOwnerId;
   return db.transaction(async (tx) => {
     if (ownerId) await assertActiveUser(tx, actor, ownerId, 'defaultOwnerId');
     const [row] = await tx
@@ -218,7 +219,7 @@ export async function createImport(db: Db, actor: Actor, dataDir: string, input:
         defaultSource: input.defaultSource ?? 'import',
         resumeOffset: file.offset,
         resumeLine: file.line,
-        createdBy: actor.userId,
+        createdBy: actor.userId || null,
       })
       .returning();
     const view = toImportView(row!);
