@@ -55,8 +55,8 @@ export function renderQuotePdf(quote: Quote, parties: Parties): Promise<Buffer> 
   const left = doc.page.margins.left;
   const width = doc.page.width - left - doc.page.margins.right;
 
-  doc.fillColor(ACCENT).font('Helvetica-Bold').fontSize(20).text(parties.seller, left, 50);
-  doc.fillColor(INK).fontSize(14).text(`Quote ${quote.number}`, left, 50, { width, align: 'right' });
+  doc.fillColor(ACCENT).font('Helvetica-Bold').fontSize(20).text(parties.seller, left, 50, { width: width * 0.55, height: 48, ellipsis: true });
+  doc.fillColor(INK).fontSize(14).text(`Quote ${quote.number}`, left + width * 0.55, 50, { width: width * 0.45, align: 'right' });
   doc.font('Helvetica').fontSize(9).fillColor(MUTED).text(`Issued ${quote.issuedOn} · valid until ${quote.validUntil}`, left, 70, { width, align: 'right' });
   if (quote.draft) doc.fillColor('#b91c1c').font('Helvetica-Bold').fontSize(10).text('DRAFT — NOT VALID UNTIL APPROVED', left, 84, { width, align: 'right' });
 
