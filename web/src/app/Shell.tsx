@@ -59,7 +59,7 @@ function Navigation() {
               <span
                 id={`soon-${item.label}`}
                 role="tooltip"
-                className="pointer-events-none absolute top-1/2 left-full z-40 ml-2 hidden -translate-y-1/2 rounded-md bg-slate-900 px-2 py-1 text-xs whitespace-nowrap text-white shadow group-focus-within:block group-hover:block"
+                className="pointer-events-none absolute top-full left-9 z-40 -mt-0.5 hidden rounded-md bg-slate-900 px-2 py-1 text-xs whitespace-nowrap text-white shadow group-focus-within:block group-hover:block"
               >
                 {item.label}: not available yet
               </span>
