@@ -295,7 +295,21 @@ function printMapping(view: ImportView): void {
   console.error(`Columns:\n${lines.join('\n')}`);
 }
 
+/** A progress bar on a terminal; elsewhere (logs, scripts) one line per step. */
 function importBar(): { update: (view: ImportView) => void; stop: () => void } {
+  const describe = (view: ImportView) => ({ processed: view.processed, inserted: view.inserted, updated: view.updated, skipped: view.skipped, rejected: view.rejected });
+  if (!process.stderr.isTTY) {
+    let last = '';
+    return {
+      update(view) {
+        const c = describe(view);
+        const line = `${view.percent}% | ${c.processed} rows | ${c.inserted} new, ${c.updated} updated, ${c.skipped} skipped, ${c.rejected} rejected`;
+        if (line !== last) console.error(line);
+        last = line;
+      },
+      stop() {},
+    };
+  }
   const bar = new cliProgress.SingleBar(
     { format: 'Importing [{bar}] {percentage}% | {processed} rows | {inserted} new, {updated} updated, {skipped} skipped, {rejected} rejected', hideCursor: true },
     cliProgress.Presets.shades_classic,
@@ -303,10 +317,9 @@ function importBar(): { update: (view: ImportView) => void; stop: () => void } {
   let started = false;
   return {
     update(view) {
-      const counts = { processed: view.processed, inserted: view.inserted, updated: view.updated, skipped: view.skipped, rejected: view.rejected };
-      if (!started) bar.start(100, view.percent, counts);
+      if (!started) bar.start(100, view.percent, describe(view));
       started = true;
-      bar.update(view.percent, counts);
+      bar.update(view.percent, describe(view));
     },
     stop() {
       if (started) bar.stop();
