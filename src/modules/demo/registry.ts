@@ -1,5 +1,6 @@
 import { seedDemoAccounts } from '../accounts/demo.ts';
 import { seedDemoLeads } from '../leads/demo.ts';
+import { seedDemoScores } from '../scoring/demo.ts';
 import type { DemoPart } from './model.ts';
 
 /**
@@ -11,4 +12,5 @@ import type { DemoPart } from './model.ts';
 export const DEMO_PARTS: DemoPart[] = [
   { capability: 'accounts', seed: seedDemoAccounts },
   { capability: 'leads', seed: seedDemoLeads },
+  { capability: 'scoring', seed: seedDemoScores },
 ];

@@ -16,11 +16,13 @@ import {
   type Random,
 } from '../demo/model.ts';
 import { LEAD_NOTES, LEAD_SOURCE_WEIGHTS, TITLES } from '../demo/vocabulary.ts';
+import { DEFAULT_ORG_SETTINGS } from '../orgs/settings-model.ts';
 import type { LeadStatus } from './model.ts';
 import { leads } from './schema.ts';
 
 export const DEMO_LEADS = 3000;
 const DAY = 24 * 3600 * 1000;
+const DISQUALIFICATION_REASONS = DEFAULT_ORG_SETTINGS.disqualificationReasons;
 
 /** Young leads are mostly new or being worked; older ones have been qualified, parked or dropped. */
 function statusForAge(random: Random, ageDays: number): LeadStatus {
@@ -79,6 +81,10 @@ export function demoLeadRows(context: Pick<DemoContext, 'orgId' | 'people' | 'ra
       createdAt,
       updatedAt,
       deletedAt: deleted ? laterMoment(random, updatedAt, now) : null,
+      // Dropped leads say why, from the default reasons, and come back after the default 90 days.
+      ...(status === 'disqualified'
+        ? { disqualifiedReason: DISQUALIFICATION_REASONS[i % DISQUALIFICATION_REASONS.length], disqualifiedAt: updatedAt, recycleAt: new Date(updatedAt.getTime() + 90 * DAY) }
+        : {}),
     });
   }
   return rows;
