@@ -13,3 +13,13 @@ export const PHONE_TAIL_DIGITS = 7;
 /** The last digits of a stored phone number, ignoring formatting and an "x12"/"ext. 12" extension. */
 export const phoneTailSql = (phone: AnyColumn): SQL =>
   sql`right(regexp_replace(regexp_replace(${phone}, '[[:space:]]*(x|ext[.]?)[[:space:]]*[0-9]+$', '', 'i'), '[^0-9]', '', 'g'), ${sql.raw(String(PHONE_TAIL_DIGITS))})`;
+
+/**
+ * The first word of a company name, lower-cased, skipping a leading article ("The Globex
+ * Company" → "globex"). Fuzzy name matching compares names within the same first word only:
+ * comparing every name with every other grows with the square of the records and took minutes
+ * at 20,000 names; within first words it stays proportional. The cost: "Acme Robotics" and
+ * "Robotics Acme", or a typo in the first word, are not compared.
+ */
+export const companyFirstWordSql = (name: AnyColumn): SQL =>
+  sql`substring(regexp_replace(lower(${name}), '^[^[:alnum:]]*(the|die|der|das|la|le|les|el|il)[^[:alnum:]]+', '') from '[[:alnum:]]+')`;

@@ -34,8 +34,6 @@ export const accounts = pgTable(
     index('accounts_territory_idx').on(t.orgId, t.territoryId, t.name, t.id).where(sql`deleted_at is null`),
     index('accounts_domain_idx').on(t.orgId, sql`lower(${t.domain})`),
     index('accounts_search_idx').using('gin', sql`${t.searchText} gin_trgm_ops`),
-    // Duplicate accounts by similar name (pg_trgm).
-    index('accounts_name_trgm_idx').using('gin', sql`lower(${t.name}) gin_trgm_ops`).where(sql`deleted_at is null`),
   ],
 );
 

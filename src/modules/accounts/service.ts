@@ -1,12 +1,11 @@
-import { and, asc, desc, eq, ilike, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
+import { and, asc, eq, ilike, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Actor } from '../../core/actor.ts';
 import { assertVersion, type ExpectedVersion } from '../../core/concurrency.ts';
 import { decodeCursor, encodeCursor } from '../../core/cursor.ts';
 import type { Db } from '../../core/db.ts';
 import { notFound, validationFailed } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
-import { phoneTailSql } from '../../core/match-keys.ts';
+import { companyFirstWordSql, phoneTailSql } from '../../core/match-keys.ts';
 import { assertCan } from '../../core/roles.ts';
 import { recordAudit, recordAuditMany } from '../audit/service.ts';
 import { assertActiveUser } from '../users/service.ts';
@@ -355,7 +354,7 @@ export async function contactDuplicateCandidates(db: Db, actor: Actor) {
   return { sameEmail, samePhoneTail, sameName };
 }
 
-/** Accounts sharing a domain, and pairs with similar names by pg_trgm similarity. */
+/** Accounts sharing a domain, and pairs with similar names (pg_trgm similarity among names starting with the same word). */
 export async function accountDuplicateCandidates(db: Db, actor: Actor, minSimilarity: number) {
   assertCan(actor, 'records:read');
   const live = and(eq(accounts.orgId, actor.orgId), isNull(accounts.deletedAt));
@@ -368,15 +367,19 @@ export async function accountDuplicateCandidates(db: Db, actor: Actor, minSimila
     .having(sql`count(*) > 1`)
     .limit(CANDIDATE_CAP);
 
-  const other = alias(accounts, 'other');
-  const similarity = sql<number>`similarity(lower(${accounts.name}), lower(${other.name}))`;
-  const similarName = await db
-    .select({ a: accounts.id, b: other.id, similarity, name: accounts.name })
-    .from(accounts)
-    .innerJoin(other, and(eq(other.orgId, accounts.orgId), sql`${other.id} > ${accounts.id}`, isNull(other.deletedAt), sql`lower(${other.name}) % lower(${accounts.name})`))
-    .where(and(live, sql`${similarity} >= ${minSimilarity}`))
-    .orderBy(desc(similarity))
-    .limit(CANDIDATE_CAP);
+  // Names are compared only within the same first word, hashed once per account.
+  const similar = await db.execute(sql`
+    with blocked as (
+      select ${accounts.id} as id, ${accounts.name} as name, ${companyFirstWordSql(accounts.name)} as block
+      from ${accounts}
+      where ${accounts.orgId} = ${actor.orgId} and ${accounts.deletedAt} is null
+    )
+    select a.id as a, b.id as b, similarity(lower(a.name), lower(b.name)) as similarity, a.name as name
+    from blocked a join blocked b on b.block = a.block and b.id > a.id
+    where similarity(lower(a.name), lower(b.name)) >= ${minSimilarity}
+    order by similarity desc
+    limit ${CANDIDATE_CAP}`);
+  const similarName = (similar as unknown as { rows: { a: string; b: string; similarity: number; name: string }[] }).rows;
 
   return { sameDomain, similarName };
 }

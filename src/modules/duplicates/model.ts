@@ -238,15 +238,19 @@ export function samePhonePairs(
 
 /** Confirms name candidates (equal first and last names) by a shared employer domain. */
 export function sameNameAndDomainPairs(rows: ({ id: string } & PersonIdentity)[]): DuplicatePair[] {
-  const pairs: DuplicatePair[] = [];
-  for (let i = 0; i < rows.length; i += 1) {
-    for (let j = i + 1; j < rows.length; j += 1) {
-      const a = rows[i]!;
-      const b = rows[j]!;
-      if (personKey(a.firstName, a.lastName) !== personKey(b.firstName, b.lastName)) continue;
-      const shared = [...domainsOf(a)].find((d) => domainsOf(b).has(d));
-      if (shared) pairs.push({ a: a.id, b: b.id, reason: 'name_and_domain', score: REASON_SCORE.name_and_domain, value: shared });
+  const byDomainAndName = new Map<string, string[]>();
+  for (const row of rows) {
+    const name = personKey(row.firstName, row.lastName);
+    if (!name) continue;
+    for (const domain of domainsOf(row)) {
+      const key = `${domain}|${name}`;
+      byDomainAndName.set(key, [...(byDomainAndName.get(key) ?? []), row.id]);
     }
+  }
+  const pairs: DuplicatePair[] = [];
+  for (const [key, ids] of byDomainAndName) {
+    const domain = key.slice(0, key.indexOf('|'));
+    for (let i = 1; i < ids.length; i += 1) pairs.push({ a: ids[0]!, b: ids[i]!, reason: 'name_and_domain', score: REASON_SCORE.name_and_domain, value: domain });
   }
   return pairs;
 }

@@ -68,9 +68,8 @@ export const leads = pgTable(
     index('leads_recycle_idx').on(t.orgId, t.recycleAt).where(sql`status = 'disqualified' and deleted_at is null`),
     index('leads_search_idx').using('gin', sql`${t.searchText} gin_trgm_ops`),
     index('leads_territory_idx').on(t.orgId, t.territoryId, t.createdAt, t.id).where(sql`deleted_at is null`),
-    // Duplicate matching (web forms, the duplicates report): phone endings, names, fuzzy company names.
+    // Duplicate matching (web forms, the duplicates report): phone endings and names.
     index('leads_phone_tail_idx').on(t.orgId, phoneTailSql(t.phone)).where(sql`deleted_at is null`),
     index('leads_person_idx').on(t.orgId, sql`lower(${t.lastName})`, sql`lower(${t.firstName})`).where(sql`deleted_at is null`),
-    index('leads_company_trgm_idx').using('gin', sql`lower(${t.company}) gin_trgm_ops`).where(sql`deleted_at is null`),
   ],
 );

@@ -1,12 +1,11 @@
 import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, like, lte, or, sql, type SQL } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
 import type { Actor } from '../../core/actor.ts';
 import { assertVersion, type ExpectedVersion } from '../../core/concurrency.ts';
 import { decodeCursor, encodeCursor } from '../../core/cursor.ts';
 import type { Db } from '../../core/db.ts';
 import { notFound, validationFailed } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
-import { phoneTailSql } from '../../core/match-keys.ts';
+import { companyFirstWordSql, phoneTailSql } from '../../core/match-keys.ts';
 import { assertCan } from '../../core/roles.ts';
 import { recordAudit, recordAuditMany } from '../audit/service.ts';
 import { recomputeLeadScore } from '../scoring/service.ts';
@@ -328,7 +327,8 @@ const CANDIDATE_CAP = 5000;
 /**
  * Leads that share something a duplicate would share, for the duplicates rules to confirm:
  * equal emails, equal phone endings, equal first and last names, and similar company names
- * (pg_trgm) between leads with the same name.
+ * (pg_trgm similarity, among names that start with the same word) between leads with the same
+ * name — or with no name, when the lead stands for its company.
  */
 export async function leadDuplicateCandidates(db: Db, actor: Actor, minSimilarity: number) {
   assertCan(actor, 'records:read');
@@ -375,25 +375,21 @@ export async function leadDuplicateCandidates(db: Db, actor: Actor, minSimilarit
     .orderBy(asc(leads.createdAt), asc(leads.id))
     .limit(CANDIDATE_CAP);
 
-  const other = alias(leads, 'other');
-  const similarity = sql<number>`similarity(lower(${leads.company}), lower(${other.company}))`;
-  const similarCompany = await db
-    .select({ a: leads.id, b: other.id, similarity, company: leads.company })
-    .from(leads)
-    .innerJoin(
-      other,
-      and(
-        eq(other.orgId, leads.orgId),
-        sql`${other.id} > ${leads.id}`,
-        isNull(other.deletedAt),
-        sql`lower(${other.company}) % lower(${leads.company})`,
-        sql`lower(${other.lastName}) = lower(${leads.lastName})`,
-        sql`lower(${other.firstName}) = lower(${leads.firstName})`,
-      ),
+  // Blocks: the same name (or none) and the same first word of the company, as one key so the
+  // database hashes each lead once and compares companies only within a block.
+  const similar = await db.execute(sql`
+    with blocked as (
+      select ${leads.id} as id, ${leads.company} as company,
+             lower(${leads.firstName}) || '|' || lower(${leads.lastName}) || '|' || ${companyFirstWordSql(leads.company)} as block
+      from ${leads}
+      where ${leads.orgId} = ${actor.orgId} and ${leads.deletedAt} is null and ${leads.company} <> ''
     )
-    .where(and(live, sql`${leads.company} <> ''`, sql`${similarity} >= ${minSimilarity}`))
-    .orderBy(desc(similarity))
-    .limit(CANDIDATE_CAP);
+    select a.id as a, b.id as b, similarity(lower(a.company), lower(b.company)) as similarity, a.company as company
+    from blocked a join blocked b on b.block = a.block and b.id > a.id
+    where similarity(lower(a.company), lower(b.company)) >= ${minSimilarity}
+    order by similarity desc
+    limit ${CANDIDATE_CAP}`);
+  const similarCompany = (similar as unknown as { rows: { a: string; b: string; similarity: number; company: string }[] }).rows;
 
   return { sameEmail, samePhoneTail, sameName, similarCompany };
 }

@@ -1,0 +1,2 @@
+DROP INDEX "leads_company_trgm_idx";--> statement-breakpoint
+DROP INDEX "accounts_name_trgm_idx";
