@@ -21,6 +21,8 @@ export const PERMISSIONS = {
   'qualification:manage': ['admin'],
   'scoring:manage': ['admin'],
   'forms:manage': ['admin', 'manager'],
+  // Territories, routing rule sets (and their activation), bulk reassignment, others' availability.
+  'routing:manage': ['admin', 'manager'],
   'notifications:own': ['admin', 'manager', 'rep', 'executive', 'partner'],
   'pipelines:manage': ['admin'],
   'products:manage': ['admin', 'manager'],

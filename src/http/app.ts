@@ -26,6 +26,7 @@ import { opportunityRoutes } from '../modules/opportunities/routes.ts';
 import { orgRoutes } from '../modules/orgs/routes.ts';
 import { orgSettingsRoutes } from '../modules/orgs/settings-routes.ts';
 import { qualificationRoutes } from '../modules/qualification/routes.ts';
+import { routingRoutes } from '../modules/routing/routes.ts';
 import { scoringRoutes } from '../modules/scoring/routes.ts';
 import { userRoutes } from '../modules/users/routes.ts';
 import { registerAuth } from './auth.ts';
@@ -120,6 +121,7 @@ export async function buildApp({ database, config, mailer, jobs, logger }: AppOp
   mergeRoutes(app, db);
   importRoutes(app, db, config, jobs);
   opportunityRoutes(app, db, config, mail);
+  routingRoutes(app, db);
   backupRoutes(app, database);
 
   if (existsSync(webDist)) {

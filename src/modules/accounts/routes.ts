@@ -61,6 +61,7 @@ const accountSchema = z
     parentAccountId: z.uuid().nullable(),
     lifecycleStage: z.enum(LIFECYCLE_STAGES),
     ownerId: z.uuid().nullable(),
+    territoryId: z.uuid().nullable().describe('The territory the account resolves to (GET /api/v1/territories)'),
     notes: z.string(),
     ...stamps,
   })

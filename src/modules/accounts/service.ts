@@ -8,6 +8,7 @@ import { newId } from '../../core/ids.ts';
 import { companyFirstWordSql, phoneTailSql } from '../../core/match-keys.ts';
 import { assertCan } from '../../core/roles.ts';
 import { recordAudit, recordAuditMany } from '../audit/service.ts';
+import { placeAccount, routeAccount } from '../routing/service.ts';
 import { assertActiveUser } from '../users/service.ts';
 import { createsCycle, normaliseDomain, type LifecycleStage } from './model.ts';
 import { accounts, contacts } from './schema.ts';
@@ -94,7 +95,8 @@ export async function createAccount(db: Db, actor: Actor, input: AccountFields &
     await assertAccountExists(tx, actor, fields.parentAccountId, 'parentAccountId');
     const [row] = await tx.insert(accounts).values({ ...fields, name: fields.name, ownerId, orgId: actor.orgId, id: newId() }).returning();
     await recordAudit(tx, actor, { entityType: 'account', entityId: row!.id, action: 'create', after: auditable(row!) });
-    return toAccountView(row!);
+    // Into its territory; and, with no owner given, to whoever the active routing rules pick.
+    return routeAccount(tx, actor, toAccountView(row!), { explicitOwner: fields.ownerId !== undefined });
   });
 }
 
@@ -174,7 +176,7 @@ export async function updateAccount(db: Db, actor: Actor, id: string, changes: A
     }
     const [updated] = await tx.update(accounts).set({ ...fields, version: row.version + 1, updatedAt: new Date() }).where(where).returning();
     await recordAudit(tx, actor, { entityType: 'account', entityId: id, action: 'update', before: auditable(row), after: auditable(updated!) });
-    return toAccountView(updated!);
+    return placeAccount(tx, actor, toAccountView(updated!), fields);
   });
 }
 
@@ -492,3 +494,101 @@ async function relink(tx: Db, actor: Actor, kind: 'contact' | 'account', moves: 
 
 export const relinkContacts = (tx: Db, actor: Actor, moves: Relink[], reason: string) => relink(tx, actor, 'contact', moves, reason);
 export const relinkSubsidiaries = (tx: Db, actor: Actor, moves: Relink[], reason: string) => relink(tx, actor, 'account', moves, reason);
+
+// Routing: the routing module decides owners and territories; these functions only read and
+// write account rows for it.
+
+/** A lead's known account: the first live account with the lead's company domain, else with its exact company name. */
+export async function findAccountForLead(db: Db, actor: Actor, lead: { domain: string | null; company: string | null }): Promise<{ id: string; name: string; ownerId: string | null } | null> {
+  const columns = { id: accounts.id, name: accounts.name, ownerId: accounts.ownerId };
+  const live = and(eq(accounts.orgId, actor.orgId), isNull(accounts.deletedAt));
+  if (lead.domain) {
+    const [byDomain] = await db.select(columns).from(accounts).where(and(live, sql`lower(${accounts.domain}) = ${lead.domain.toLowerCase()}`)).orderBy(asc(accounts.createdAt)).limit(1);
+    if (byDomain) return byDomain;
+  }
+  const company = lead.company?.trim();
+  if (!company) return null;
+  const [byName] = await db.select(columns).from(accounts).where(and(live, sql`lower(${accounts.name}) = ${company.toLowerCase()}`)).orderBy(asc(accounts.createdAt)).limit(1);
+  return byName ?? null;
+}
+
+/** Sets the owner and territory routing decided; an owner change is audited with the decision's reason. */
+export async function setAccountRouting(tx: Db, actor: Actor, id: string, changes: { ownerId?: string | null; territoryId?: string | null }, reason: string | null): Promise<AccountView> {
+  const where = and(eq(accounts.orgId, actor.orgId), eq(accounts.id, id));
+  const [row] = await tx.select().from(accounts).where(where).for('update');
+  if (!row) throw notFound('Account');
+  const ownerChanges = changes.ownerId !== undefined && changes.ownerId !== row.ownerId;
+  const territoryChanges = changes.territoryId !== undefined && changes.territoryId !== row.territoryId;
+  if (!ownerChanges && !territoryChanges) return toAccountView(row);
+  const [updated] = await tx
+    .update(accounts)
+    .set({
+      ...(territoryChanges ? { territoryId: changes.territoryId } : {}),
+      ...(ownerChanges ? { ownerId: changes.ownerId, version: row.version + 1, updatedAt: new Date() } : {}),
+    })
+    .where(where)
+    .returning();
+  if (ownerChanges) {
+    await recordAudit(tx, actor, { entityType: 'account', entityId: id, action: 'update', before: { ownerId: row.ownerId }, after: { ownerId: changes.ownerId }, reason });
+  }
+  return toAccountView(updated!);
+}
+
+/** How many live accounts each person owns (load-balanced account routing), not counting `exceptId`. */
+export async function accountCountsByOwner(db: Db, actor: Actor, ownerIds: string[], exceptId?: string): Promise<Record<string, number>> {
+  if (ownerIds.length === 0) return {};
+  const conditions = [eq(accounts.orgId, actor.orgId), inArray(accounts.ownerId, ownerIds), isNull(accounts.deletedAt)];
+  if (exceptId) conditions.push(sql`${accounts.id} <> ${exceptId}::uuid`);
+  const rows = await db
+    .select({ ownerId: accounts.ownerId, n: sql<number>`count(*)::int` })
+    .from(accounts)
+    .where(and(...conditions))
+    .groupBy(accounts.ownerId);
+  return Object.fromEntries(rows.map((r) => [r.ownerId!, r.n]));
+}
+
+/** The live accounts a person owns: what a bulk reassignment moves. */
+export async function accountIdsOf(db: Db, actor: Actor, ownerId: string): Promise<string[]> {
+  const rows = await db
+    .select({ id: accounts.id })
+    .from(accounts)
+    .where(and(eq(accounts.orgId, actor.orgId), eq(accounts.ownerId, ownerId), isNull(accounts.deletedAt)))
+    .orderBy(asc(accounts.name), asc(accounts.id));
+  return rows.map((r) => r.id);
+}
+
+export type AccountPlacement = { id: string; country: string | null; region: string | null; industry: string | null; employeeCount: number | null; territoryId: string | null };
+
+/** One batch of live accounts in id order after `afterId`, with what territories look at. */
+export async function accountPlacements(db: Db, actor: Actor, afterId: string | null, limit: number): Promise<AccountPlacement[]> {
+  const conditions: SQL[] = [eq(accounts.orgId, actor.orgId), isNull(accounts.deletedAt)];
+  if (afterId) conditions.push(sql`${accounts.id} > ${afterId}::uuid`);
+  return db
+    .select({ id: accounts.id, country: accounts.country, region: accounts.region, industry: accounts.industry, employeeCount: accounts.employeeCount, territoryId: accounts.territoryId })
+    .from(accounts)
+    .where(and(...conditions))
+    .orderBy(asc(accounts.id))
+    .limit(limit);
+}
+
+/** Stores re-resolved territories in one statement. */
+export async function setAccountTerritories(db: Db, actor: Actor, changes: { id: string; territoryId: string | null }[]): Promise<void> {
+  if (changes.length === 0) return;
+  await db.execute(sql`
+    update accounts set territory_id = v.territory_id
+    from jsonb_to_recordset(${JSON.stringify(changes.map((c) => ({ id: c.id, territory_id: c.territoryId })))}::jsonb) as v(id uuid, territory_id uuid)
+    where accounts.org_id = ${actor.orgId} and accounts.id = v.id`);
+}
+
+/** The live accounts of some territories, by name, at most `limit`: a rep's territory view. */
+export async function accountsInTerritories(db: Db, actor: Actor, territoryIds: string[], limit: number): Promise<AccountView[]> {
+  assertCan(actor, 'records:read');
+  if (territoryIds.length === 0) return [];
+  const rows = await db
+    .select()
+    .from(accounts)
+    .where(and(eq(accounts.orgId, actor.orgId), inArray(accounts.territoryId, territoryIds), isNull(accounts.deletedAt)))
+    .orderBy(asc(accounts.name), asc(accounts.id))
+    .limit(limit);
+  return rows.map(toAccountView);
+}

@@ -6,6 +6,7 @@ import { badRequest } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
 import { assertCan } from '../../core/roles.ts';
 import { listAudit, recordAudit } from '../audit/service.ts';
+import { firstTouchAfterActivity } from '../routing/service.ts';
 import { rescoreLeads, scoreAfterActivity } from '../scoring/service.ts';
 import { auditIdBound, CHANGE_KIND, describeChange, mergePage, uuidv7Time, type SubjectType, type TimelineItem, type TimelinePosition } from './model.ts';
 import { activities } from './schema.ts';
@@ -53,6 +54,7 @@ export async function logActivity(db: Db, actor: Actor, activity: NewActivity): 
     })
     .returning();
   await scoreAfterActivity(db, actor, activity);
+  await firstTouchAfterActivity(db, actor, activity);
   return toItem(row!);
 }
 
@@ -225,4 +227,15 @@ export async function recentActivities(
     .select({ subjectId: ranked.subjectId, kind: ranked.kind, occurredAt: ranked.occurredAt })
     .from(ranked)
     .where(sql`${ranked.rank} <= ${perKind}`);
+}
+
+/** When each record last had an activity (absent: never): a territory's coverage. */
+export async function lastActivityAt(db: Db, actor: Actor, subjectType: SubjectType, subjectIds: string[]): Promise<Map<string, Date>> {
+  if (subjectIds.length === 0) return new Map();
+  const rows = await db
+    .select({ subjectId: activities.subjectId, last: sql<string>`max(${activities.occurredAt})` })
+    .from(activities)
+    .where(and(eq(activities.orgId, actor.orgId), eq(activities.subjectType, subjectType), inArray(activities.subjectId, subjectIds)))
+    .groupBy(activities.subjectId);
+  return new Map(rows.map((r) => [r.subjectId, new Date(r.last)]));
 }

@@ -61,6 +61,7 @@ export const leadSchema = z
     disqualifiedReason: z.string().nullable().describe('Why the lead was last disqualified (kept after it is recycled)'),
     disqualifiedAt: z.string().nullable(),
     recycleAt: z.string().nullable().describe('When a disqualified lead returns to the pool as new, unassigned'),
+    territoryId: z.uuid().nullable().describe('The territory the lead resolves to (GET /api/v1/territories)'),
   })
   .meta({ id: 'Lead' });
 

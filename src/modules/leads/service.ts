@@ -8,6 +8,7 @@ import { newId } from '../../core/ids.ts';
 import { companyFirstWordSql, phoneTailSql } from '../../core/match-keys.ts';
 import { assertCan } from '../../core/roles.ts';
 import { recordAudit, recordAuditMany } from '../audit/service.ts';
+import { placeLead, routeLead } from '../routing/service.ts';
 import { recomputeLeadScore } from '../scoring/service.ts';
 import { assertActiveUser } from '../users/service.ts';
 import { assertStatusChange, statusChangeFields, type LifecycleInput } from './lifecycle-service.ts';
@@ -47,6 +48,7 @@ export type LeadView = Required<{ [K in keyof LeadFields]: Exclude<LeadFields[K]
   disqualifiedReason: string | null;
   disqualifiedAt: string | null;
   recycleAt: string | null;
+  territoryId: string | null;
 };
 
 export function toLeadView(row: LeadRow): LeadView {
@@ -78,6 +80,7 @@ export function toLeadView(row: LeadRow): LeadView {
     disqualifiedReason: row.disqualifiedReason,
     disqualifiedAt: row.disqualifiedAt?.toISOString() ?? null,
     recycleAt: row.recycleAt?.toISOString() ?? null,
+    territoryId: row.territoryId,
   };
 }
 
@@ -104,7 +107,8 @@ export async function createLead(db: Db, actor: Actor, input: LeadFields & Lifec
       .values({ ...fields, ...lifecycle, ownerId, orgId: actor.orgId, id: newId(), createdBy: actor.userId || null })
       .returning();
     await recordAudit(tx, actor, { entityType: 'lead', entityId: row!.id, action: 'create', after: auditable(row!) });
-    return { ...toLeadView(row!), score: await recomputeLeadScore(tx, actor, row!.id) };
+    // Into its territory; and, with no owner given, to whoever the active routing rules pick.
+    return routeLead(tx, actor, { ...toLeadView(row!), score: await recomputeLeadScore(tx, actor, row!.id) }, { explicitOwner: fields.ownerId !== undefined });
   });
 }
 
@@ -125,6 +129,7 @@ export type LeadFilter = {
   createdTo?: string | undefined;
   q?: string | undefined;
   deleted?: boolean | undefined;
+  territoryIds?: string[] | undefined;
   sort: LeadSort;
   cursor?: string | undefined;
   limit: number;
@@ -155,6 +160,7 @@ export function leadConditions(actor: Actor, filter: Omit<LeadFilter, 'sort' | '
   // finds what ILIKE finds without lower-casing every candidate row (ILIKE does that in UTF-8
   // databases): a quarter less SQL time for searches over 100k leads.
   if (filter.q?.trim()) conditions.push(like(leads.searchText, sql`lower(${likePattern(filter.q.trim())})`));
+  if (filter.territoryIds) conditions.push(filter.territoryIds.length ? inArray(leads.territoryId, filter.territoryIds) : sql`false`);
   return conditions;
 }
 
@@ -209,7 +215,7 @@ export async function updateLead(db: Db, actor: Actor, id: string, changes: Lead
       .where(byId(actor, id))
       .returning();
     await recordAudit(tx, actor, { entityType: 'lead', entityId: id, action: 'update', before: auditable(row), after: auditable(updated!) });
-    return { ...toLeadView(updated!), score: await recomputeLeadScore(tx, actor, id) };
+    return placeLead(tx, actor, { ...toLeadView(updated!), score: await recomputeLeadScore(tx, actor, id) }, fields);
   });
 }
 
@@ -470,4 +476,81 @@ export async function storeLeadScores(db: Db, actor: Actor, scores: { id: string
     from jsonb_to_recordset(${JSON.stringify(scores)}::jsonb) as v(id uuid, score integer, explanation jsonb)
     where leads.org_id = ${actor.orgId} and leads.id = any(${ids}::uuid[]) and leads.id = v.id
       and (leads.score is distinct from v.score or leads.score_explanation - 'scoredAt' is distinct from v.explanation - 'scoredAt')`);
+}
+
+// Routing: the routing module decides owners and territories; these functions only read and
+// write lead rows for it.
+
+/**
+ * Sets the owner and territory routing decided. An owner change is a change of the lead (new
+ * version, audited with the decision's reason); a territory is derived, like the score.
+ */
+export async function setLeadRouting(tx: Db, actor: Actor, id: string, changes: { ownerId?: string | null; territoryId?: string | null }, reason: string | null): Promise<LeadView> {
+  const [row] = await tx.select().from(leads).where(byId(actor, id)).for('update');
+  if (!row) throw notFound('Lead');
+  const ownerChanges = changes.ownerId !== undefined && changes.ownerId !== row.ownerId;
+  const territoryChanges = changes.territoryId !== undefined && changes.territoryId !== row.territoryId;
+  if (!ownerChanges && !territoryChanges) return toLeadView(row);
+  const [updated] = await tx
+    .update(leads)
+    .set({
+      ...(territoryChanges ? { territoryId: changes.territoryId } : {}),
+      ...(ownerChanges ? { ownerId: changes.ownerId, version: row.version + 1, updatedAt: new Date() } : {}),
+    })
+    .where(byId(actor, id))
+    .returning();
+  if (ownerChanges) {
+    await recordAudit(tx, actor, { entityType: 'lead', entityId: id, action: 'update', before: { ownerId: row.ownerId }, after: { ownerId: changes.ownerId }, reason });
+  }
+  return toLeadView(updated!);
+}
+
+const OPEN_STATUSES: LeadStatus[] = ['new', 'working', 'nurture', 'qualified'];
+
+/** How many open leads each person owns (load-balanced routing), not counting `exceptId`. */
+export async function openLeadCounts(db: Db, actor: Actor, ownerIds: string[], exceptId?: string): Promise<Record<string, number>> {
+  if (ownerIds.length === 0) return {};
+  const conditions = [eq(leads.orgId, actor.orgId), inArray(leads.ownerId, ownerIds), inArray(leads.status, OPEN_STATUSES), isNull(leads.deletedAt)];
+  if (exceptId) conditions.push(sql`${leads.id} <> ${exceptId}::uuid`);
+  const rows = await db.select({ ownerId: leads.ownerId, n: sql<number>`count(*)::int` }).from(leads).where(and(...conditions)).groupBy(leads.ownerId);
+  return Object.fromEntries(rows.map((r) => [r.ownerId!, r.n]));
+}
+
+/** How many leads a filter selects (a territory's open leads). */
+export async function countLeads(db: Db, actor: Actor, filter: Omit<LeadFilter, 'sort' | 'cursor' | 'limit'>): Promise<number> {
+  assertCan(actor, 'records:read');
+  return db.$count(leads, and(...leadConditions(actor, filter)));
+}
+
+/** The open leads a person owns, oldest first: what a bulk reassignment moves. */
+export async function openLeadIdsOf(db: Db, actor: Actor, ownerId: string): Promise<string[]> {
+  const rows = await db
+    .select({ id: leads.id })
+    .from(leads)
+    .where(and(eq(leads.orgId, actor.orgId), eq(leads.ownerId, ownerId), inArray(leads.status, OPEN_STATUSES), isNull(leads.deletedAt)))
+    .orderBy(asc(leads.createdAt), asc(leads.id));
+  return rows.map((r) => r.id);
+}
+
+export type LeadPlacement = { id: string; country: string | null; region: string | null; postcode: string | null; industry: string | null; employeeCount: number | null; territoryId: string | null };
+
+/** One batch of live leads in id order after `afterId`, with what territories look at. */
+export async function leadPlacements(db: Db, actor: Actor, afterId: string | null, limit: number): Promise<LeadPlacement[]> {
+  const conditions: SQL[] = [eq(leads.orgId, actor.orgId), isNull(leads.deletedAt)];
+  if (afterId) conditions.push(sql`${leads.id} > ${afterId}::uuid`);
+  return db
+    .select({ id: leads.id, country: leads.country, region: leads.region, postcode: leads.postcode, industry: leads.industry, employeeCount: leads.employeeCount, territoryId: leads.territoryId })
+    .from(leads)
+    .where(and(...conditions))
+    .orderBy(asc(leads.id))
+    .limit(limit);
+}
+
+/** Stores re-resolved territories in one statement (a territory was added, changed or removed). */
+export async function setLeadTerritories(db: Db, actor: Actor, changes: { id: string; territoryId: string | null }[]): Promise<void> {
+  if (changes.length === 0) return;
+  await db.execute(sql`
+    update leads set territory_id = v.territory_id
+    from jsonb_to_recordset(${JSON.stringify(changes.map((c) => ({ id: c.id, territory_id: c.territoryId })))}::jsonb) as v(id uuid, territory_id uuid)
+    where leads.org_id = ${actor.orgId} and leads.id = v.id`);
 }

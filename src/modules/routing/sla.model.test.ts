@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { breachDue, breachPlan, breachRate, slaDueAt, touchOutcome } from './sla.model.ts';
+import { breachDue, breachPlan, breachRate, isFirstTouchKind, slaDueAt, touchOutcome } from './sla.model.ts';
 
 const at = (iso: string) => new Date(iso);
 
@@ -16,6 +16,11 @@ describe('due times', () => {
 });
 
 describe('touches and breaches', () => {
+  test('calls, emails and meetings are touches; the lead’s own doings and notes are not', () => {
+    for (const kind of ['call', 'call_connected', 'call_attempted', 'email', 'email_sent', 'meeting', 'meeting_held']) assert.equal(isFirstTouchKind(kind), true, kind);
+    for (const kind of ['note', 'form_submission', 'email_opened', 'email_replied', 'change', 'emailed', 'callback_requested']) assert.equal(isFirstTouchKind(kind), false, kind);
+  });
+
   const running = { status: 'running' as const, dueAt: at('2025-06-16T08:15:00Z') };
 
   test('a touch in time meets the SLA, a late one is a breach, a stopped clock ignores it', () => {

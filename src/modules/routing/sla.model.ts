@@ -9,6 +9,14 @@ export type TimerKind = (typeof TIMER_KINDS)[number];
 export const TIMER_STATUSES = ['running', 'met', 'breached', 'cancelled'] as const;
 export type TimerStatus = (typeof TIMER_STATUSES)[number];
 
+/**
+ * Which logged activities are a rep reaching out: calls and emails (and meetings) stop the
+ * first-touch clock; a form the lead filled in or a note about them does not.
+ */
+export function isFirstTouchKind(kind: string): boolean {
+  return /^(call|email|meeting)(_|$)/.test(kind) && !/^email_(opened|clicked|bounced|replied)$/.test(kind);
+}
+
 /** When the clock started at `start` runs out: business minutes when the rule set has hours, else wall-clock minutes. */
 export function slaDueAt(start: Date, minutes: number, calendar: BusinessCalendar | null): Date {
   return calendar ? addBusinessMinutes(start, minutes, calendar) : new Date(start.getTime() + minutes * 60_000);

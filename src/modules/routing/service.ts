@@ -1,0 +1,133 @@
+// What other modules call: the hooks that place and route new leads and accounts inside their
+// creating transaction, and the first touch that stops a lead's speed-to-lead clock.
+import type { Actor } from '../../core/actor.ts';
+import type { Db } from '../../core/db.ts';
+import { findAccountForLead, setAccountRouting, type AccountView } from '../accounts/service.ts';
+import { companyDomain } from '../duplicates/model.ts';
+import { setLeadRouting, type LeadView } from '../leads/service.ts';
+import { placeRecord, route, type DecisionKind, type Routed } from './assignment.service.ts';
+import { tell } from './notices.ts';
+import { cancelClocks, startClock, stopClocks } from './sla.service.ts';
+import { isFirstTouchKind } from './sla.model.ts';
+import type { Placeable } from './territories.model.ts';
+
+/** The fields a territory looks at: only a change to one of them can move a record to another territory. */
+const PLACEMENT_FIELDS = ['country', 'region', 'postcode', 'industry', 'employeeCount'] as const;
+const movesTerritory = (changes: object) => PLACEMENT_FIELDS.some((field) => field in changes);
+
+const leadLabel = (lead: Pick<LeadView, 'firstName' | 'lastName' | 'company' | 'email'>) =>
+  [`${lead.firstName} ${lead.lastName}`.trim(), lead.company].filter(Boolean).join(', ') || lead.email || 'a lead';
+
+export type LeadRouting = {
+  kind: DecisionKind;
+  cause?: string | undefined;
+  exclude?: string[] | undefined;
+  now?: Date | undefined;
+};
+
+/**
+ * Routes a lead by the active lead rule set and applies the outcome: owner and territory on the
+ * lead, a first-touch clock for a new lead, the owner told in-app and by email. New arrivals,
+ * re-routes, bulk reassignments and SLA escalations all come through here.
+ */
+export async function assignLead(tx: Db, actor: Actor, lead: LeadView, how: LeadRouting): Promise<{ lead: LeadView; routed: Routed | null }> {
+  const now = how.now ?? new Date();
+  const { placement, routed } = await route(tx, actor, {
+    object: 'lead_create',
+    subject: { type: 'lead', id: lead.id },
+    record: { ...lead, emailDomain: lead.email?.split('@')[1] ?? null },
+    placeable: lead,
+    account: () => findAccountForLead(tx, actor, { domain: companyDomain(lead.email, lead.website), company: lead.company }),
+    kind: how.kind,
+    previousOwnerId: lead.ownerId,
+    exclude: how.exclude,
+    cause: how.cause,
+    now,
+  });
+  const territoryId = placement?.territoryId ?? null;
+  if (!routed) return { lead: await setLeadRouting(tx, actor, lead.id, { territoryId }, null), routed: null };
+  const ownerId = routed.decision.ownerId;
+  const updated = await setLeadRouting(tx, actor, lead.id, { ownerId, territoryId }, routed.reason);
+  const newOwner = how.kind === 'assignment' || ownerId !== lead.ownerId;
+  if (!newOwner) return { lead: updated, routed };
+  await cancelClocks(tx, actor, lead.id, `the lead went to someone else (${how.kind})`, 'first_touch');
+  if (!ownerId) return { lead: updated, routed };
+  const minutes = routed.ruleSet.slaMinutes;
+  const clock = minutes && updated.status === 'new'
+    ? await startClock(tx, actor, { kind: 'first_touch', subjectType: 'lead', subjectId: lead.id, ownerId, ruleSet: routed.ruleSet, minutes, decisionId: routed.decisionId, now })
+    : null;
+  await tell(tx, actor, [ownerId], {
+    kind: 'lead_assigned',
+    title: `New lead for you: ${leadLabel(lead)}`,
+    body: `${routed.reason}${clock ? `\nFirst touch due by ${clock.dueAt.slice(0, 16).replace('T', ' ')} UTC.` : ''}`,
+    link: `/leads/${lead.id}`,
+  });
+  return { lead: updated, routed };
+}
+
+/**
+ * createLead's hook, in its transaction: the new lead gets its territory, and without an owner
+ * given, the owner the active lead rule set picks (when there is one; else the creator keeps it).
+ */
+export async function routeLead(tx: Db, actor: Actor, lead: LeadView, options: { explicitOwner: boolean }): Promise<LeadView> {
+  if (options.explicitOwner) return placeLead(tx, actor, lead);
+  return (await assignLead(tx, actor, lead, { kind: 'assignment' })).lead;
+}
+
+/** updateLead's hook: a lead whose country, region, postcode, industry or size changed may move territory. */
+export async function placeLead(tx: Db, actor: Actor, lead: LeadView, changes: object = lead): Promise<LeadView> {
+  if (!movesTerritory(changes)) return lead;
+  const placement = await placeRecord(tx, actor, lead as Placeable);
+  const territoryId = placement?.territoryId ?? null;
+  return territoryId === lead.territoryId ? lead : { ...lead, ...(await setLeadRouting(tx, actor, lead.id, { territoryId }, null)), score: lead.score };
+}
+
+/** Routes an account by the active account rule set; used for new accounts and reassignments. */
+export async function assignAccount(tx: Db, actor: Actor, account: AccountView, how: LeadRouting): Promise<{ account: AccountView; routed: Routed | null }> {
+  const { placement, routed } = await route(tx, actor, {
+    object: 'account',
+    subject: { type: 'account', id: account.id },
+    record: { ...account },
+    placeable: { ...account, accountId: account.id },
+    kind: how.kind,
+    previousOwnerId: account.ownerId,
+    exclude: how.exclude,
+    cause: how.cause,
+    now: how.now,
+  });
+  const territoryId = placement?.territoryId ?? null;
+  if (!routed) return { account: await setAccountRouting(tx, actor, account.id, { territoryId }, null), routed: null };
+  const ownerId = routed.decision.ownerId;
+  const updated = await setAccountRouting(tx, actor, account.id, { ownerId, territoryId }, routed.reason);
+  if (ownerId && ownerId !== account.ownerId) {
+    await tell(tx, actor, [ownerId], { kind: 'account_assigned', title: `Account assigned to you: ${account.name}`, body: routed.reason, link: `/accounts/${account.id}` });
+  }
+  return { account: updated, routed };
+}
+
+/** createAccount's hook: territory always; the owner from the active account rule set when none was given. */
+export async function routeAccount(tx: Db, actor: Actor, account: AccountView, options: { explicitOwner: boolean }): Promise<AccountView> {
+  if (options.explicitOwner) return placeAccount(tx, actor, account);
+  return (await assignAccount(tx, actor, account, { kind: 'assignment' })).account;
+}
+
+/** updateAccount's hook: an account whose country, region, industry or size changed may move territory. */
+export async function placeAccount(tx: Db, actor: Actor, account: AccountView, changes: object = account): Promise<AccountView> {
+  if (!movesTerritory(changes)) return account;
+  const placement = await placeRecord(tx, actor, { ...account, accountId: account.id });
+  const territoryId = placement?.territoryId ?? null;
+  return territoryId === account.territoryId ? account : setAccountRouting(tx, actor, account.id, { territoryId }, null);
+}
+
+/**
+ * A rep reached out to the lead (a call or email was logged): its first-touch clock stops, met
+ * when in time, counted as breached when late. Call it in the transaction that logs the touch.
+ */
+export async function recordFirstTouch(db: Db, actor: Actor, leadId: string, at: Date = new Date()): Promise<'met' | 'breached' | null> {
+  return stopClocks(db, actor, 'first_touch', leadId, at, 'first touch');
+}
+
+/** The activities module calls this for every activity it logs: a call or email on a lead is its first touch. */
+export async function firstTouchAfterActivity(db: Db, actor: Actor, activity: { subjectType: string; subjectId: string; kind: string; occurredAt?: Date | undefined }): Promise<void> {
+  if (activity.subjectType === 'lead' && isFirstTouchKind(activity.kind)) await recordFirstTouch(db, actor, activity.subjectId, activity.occurredAt ?? new Date());
+}
