@@ -117,6 +117,22 @@ describe('an interrupted import, resumed', () => {
     assert.equal(counts.leads, counts.emails, 'one lead per email');
   });
 
+  test('a repeat of a row in the batch still loading is a duplicate too', async () => {
+    // Batches of three: rows 4 and 7 repeat rows of the batch before theirs, which is still in flight.
+    const csv = 'First Name,Email,Company,Title\nA,a@dup.test,A,\nB,b@dup.test,B,\nC,c@dup.test,C,\nA2,A@DUP.test,,Boss\nD,d@dup.test,D,\nE,e@dup.test,E,\nD2,d@dup.test,,Chief\nF,f@dup.test,F,\n';
+    for (const policy of ['skip', 'update'] as const) {
+      const actor = await newOrgActor();
+      const view = await newImport(actor, csv, policy);
+      await claimImport(db, actor.orgId, view.id, 'run');
+      const done = await runImport(db, dataDir, actor.orgId, view.id, 'run', { batchSize: 3 });
+      assert.deepEqual([done.inserted, done.skipped, done.updated], policy === 'skip' ? [6, 2, 0] : [6, 0, 2], policy);
+      const counts = await leadCounts(actor.orgId);
+      assert.deepEqual(counts, { leads: 6, emails: 6 }, policy);
+      const { rows } = await database.executeSql(`select title from leads where org_id = $1 and email in ('a@dup.test', 'd@dup.test') order by email`, [actor.orgId]);
+      assert.deepEqual(rows.map((r) => r.title), policy === 'skip' ? [null, null] : ['Boss', 'Chief'], policy);
+    }
+  });
+
   test('a run whose import was taken over or cancelled commits nothing more', async () => {
     const actor = await newOrgActor();
     const view = await newImport(actor, prospectList(500).csv, 'create');
@@ -185,7 +201,10 @@ describe('kill -9 of the CLI half way through an import', () => {
     }
     const run = (args: string[], killAfterProgress: boolean) =>
       new Promise<{ code: number | null; signal: string | null; output: string }>((resolve) => {
-        const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env, LOG_LEVEL: 'silent' }, stdio: ['ignore', 'pipe', 'pipe'] });
+        const childEnv: Record<string, string | undefined> = { ...process.env, ...env, LOG_LEVEL: 'silent' };
+        // The PGlite pass may run where DATABASE_URL is set (for the PostgreSQL pass): not for this child.
+        if (testDatabaseKind === 'pglite') delete childEnv.DATABASE_URL;
+        const child = spawn(process.execPath, [bin, ...args], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
         let output = '';
         const onData = (chunk: Buffer) => {
           output += chunk;

@@ -91,6 +91,8 @@ type Batch = {
   /** The checkpoint before this batch. */
   startOffset: number;
   leads: LeadToLoad[];
+  /** Rows dropped before loading as repeats of the batch in flight (skip policy). */
+  skippedAhead: number;
   rejections: { line: number; reason: string; cells: string[] }[];
   /** Rows read (blank lines are not rows). */
   processed: number;
@@ -112,20 +114,61 @@ export async function runImport(db: Db, dataDir: string, orgId: string, id: stri
   const batchSize = options.batchSize ?? 10_000;
   const path = join(dataDir, row.storedPath);
   const batches = readBatches(path, row, context, batchSize);
+  const policy = row.dedupePolicy as DedupePolicy;
+  // Two batches are in the database at once: on PostgreSQL one loads while the other commits, on
+  // two connections (PGlite takes them in turn). Each commits only after the one before it, so the
+  // checkpoint only moves forward and a batch whose predecessor failed rolls back with it.
   let committed = 0;
+  let stopped = false;
+  let last: { committed: Promise<void>; emails: Set<string> } | null = null;
+  let beforeLast: Promise<void> = Promise.resolve();
   try {
-    // The next batch is read and checked while the database loads this one.
+    // The next batch is read and checked while the database loads these.
     let next = batches.next();
     for (;;) {
       const step = await next;
       if (step.done) break;
-      if (options.signal?.aborted) throw new ImportStopped('Stopped on request');
       next = batches.next();
-      await commitBatch(db, actor, row, token, step.value);
-      committed += 1;
-      if (options.onProgress) options.onProgress(await getImport(db, actor, id));
-      if (options.crashAfterBatches !== undefined && committed >= options.crashAfterBatches) throw new Error('Simulated crash');
+      await beforeLast;
+      if (options.signal?.aborted) throw new ImportStopped('Stopped on request');
+      const batch = step.value;
+      let wait: Promise<void> = Promise.resolve();
+      // The batch still in flight is invisible to this one: its emails are checked here instead.
+      if (last && policy !== 'create') {
+        const earlier = last.emails;
+        const repeats = batch.leads.filter((lead) => lead.email !== null && earlier.has(lead.email));
+        if (repeats.length && policy === 'skip') {
+          batch.leads = batch.leads.filter((lead) => lead.email === null || !earlier.has(lead.email));
+          batch.skippedAhead = repeats.length;
+        } else if (repeats.length) {
+          // Updating a lead the batch in flight creates needs that batch committed first.
+          wait = last.committed;
+        }
+      }
+      const predecessor: Promise<void> = last?.committed ?? Promise.resolve();
+      const landed: Promise<void> = wait
+        .then((): Promise<void> => commitBatch(db, actor, row, token, batch, predecessor, () => stopped))
+        .then(() => {
+          committed += 1;
+          if (options.crashAfterBatches !== undefined && committed >= options.crashAfterBatches) {
+            stopped = true;
+            throw new Error('Simulated crash');
+          }
+        });
+      landed.catch(() => {});
+      if (options.onProgress) {
+        const report = options.onProgress;
+        landed.then(() => getImport(db, actor, id).then(report)).catch(() => {});
+      }
+      beforeLast = predecessor;
+      last = { committed: landed, emails: new Set(batch.leads.flatMap((lead) => (lead.email === null ? [] : [lead.email]))) };
     }
+    await beforeLast;
+    await last?.committed;
+  } catch (error) {
+    stopped = true;
+    await Promise.allSettled([beforeLast, last?.committed]);
+    throw error;
   } finally {
     await batches.return(undefined);
   }
@@ -184,17 +227,19 @@ async function* readBatches(path: string, row: ImportRow, context: Parameters<ty
 /** The upload an import reads from is no longer there: nothing a retry can fix. */
 export class ImportFileMissing extends Error {}
 
-const emptyBatch = (offset: number, line: number): Batch => ({ startOffset: offset, leads: [], rejections: [], processed: 0, offset, line });
+const emptyBatch = (offset: number, line: number): Batch => ({ startOffset: offset, leads: [], skippedAhead: 0, rejections: [], processed: 0, offset, line });
 
 const REJECTION_COLUMNS = ['org_id', 'import_id', 'line', 'reason', 'cells'] as const;
 
-async function commitBatch(db: Db, actor: Actor, row: ImportRow, token: string, batch: Batch): Promise<void> {
+async function commitBatch(db: Db, actor: Actor, row: ImportRow, token: string, batch: Batch, predecessor: Promise<void>, stopped: () => boolean): Promise<void> {
   await inBulkTransaction(db, async (session) => {
     const loaded = await loadLeadBatch(session, actor, batch.leads, row.dedupePolicy as DedupePolicy, { ownerId: row.defaultOwnerId, source: row.defaultSource });
     if (batch.rejections.length) {
       const lines = batch.rejections.map((r) => `${row.orgId}\t${row.id}\t${r.line}\t${copyText(r.reason)}\t${copyText(JSON.stringify(r.cells))}\n`).join('');
       await session.copyRows('import_rejections', REJECTION_COLUMNS, lines);
     }
+    await predecessor;
+    if (stopped()) throw new ImportStopped('The run is stopping');
     // The checkpoint moves with the rows. It only moves from where this run started the batch,
     // and only while the run still holds a running import: a cancel, or a run that took over a
     // quiet import, makes this batch roll back whole.
@@ -202,7 +247,7 @@ async function commitBatch(db: Db, actor: Actor, row: ImportRow, token: string, 
       `UPDATE imports SET processed = processed + $5, inserted = inserted + $6, updated = updated + $7, skipped = skipped + $8, rejected = rejected + $9,
           resume_offset = $10, resume_line = $11, heartbeat_at = now(), updated_at = now()
         WHERE org_id = $1 AND id = $2 AND claim_token = $3 AND resume_offset = $4 AND status = 'running' RETURNING id`,
-      [row.orgId, row.id, token, batch.startOffset, batch.processed, loaded.inserted, loaded.updated, loaded.skipped, batch.rejections.length, batch.offset, batch.line],
+      [row.orgId, row.id, token, batch.startOffset, batch.processed, loaded.inserted, loaded.updated, loaded.skipped + batch.skippedAhead, batch.rejections.length, batch.offset, batch.line],
     );
     if (moved.length === 0) throw new ImportStopped('The import was cancelled or taken over');
   });
