@@ -25,8 +25,9 @@ const LATE_RENEWAL_DAYS = 30;
  */
 export async function createDueRenewals(db: Db, today: string, delivery?: Delivery): Promise<number> {
   const leadDays = sql`coalesce(${opportunityPolicies.renewalLeadDays}, ${DEFAULT_RENEWAL_LEAD_DAYS})`;
+  const termEnd = sql<string>`${lineItems.endDate}::text`;
   const due = await db
-    .selectDistinct({ orgId: lineItems.orgId, opportunityId: lineItems.opportunityId, termEnd: sql<string>`${lineItems.endDate}::text` })
+    .selectDistinct({ orgId: lineItems.orgId, opportunityId: lineItems.opportunityId, termEnd })
     .from(lineItems)
     .innerJoin(opportunities, and(eq(opportunities.orgId, lineItems.orgId), eq(opportunities.id, lineItems.opportunityId)))
     .leftJoin(opportunityPolicies, eq(opportunityPolicies.orgId, lineItems.orgId))
@@ -40,7 +41,7 @@ export async function createDueRenewals(db: Db, today: string, delivery?: Delive
         sql`not exists (select 1 from ${opportunities} r where r.org_id = ${lineItems.orgId} and r.renews_opportunity_id = ${lineItems.opportunityId} and r.renews_term_end = ${lineItems.endDate})`,
       ),
     )
-    .orderBy(asc(lineItems.orgId), asc(sql`${lineItems.endDate}`))
+    .orderBy(asc(lineItems.orgId), asc(termEnd), asc(lineItems.opportunityId))
     .limit(1000);
   let created = 0;
   for (const renewal of due) {
