@@ -15,7 +15,12 @@ export const SLA_SWEEP_QUEUE = 'lead-sla-sweep';
  * other transactions only once every queue exists.
  */
 export async function startRoutingWorkers({ db, jobs, config, mailer, log }: WorkerContext): Promise<void> {
+  // A breach that came due while the server was down is picked up as soon as its worker exists;
+  // it must wait for the runtime, or the escalation could not queue its own jobs and mail.
+  let markReady!: () => void;
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
   await jobs.work<{ orgId: string; timerId: string }>(SLA_QUEUE, async ({ orgId, timerId }) => {
+    await ready;
     await handleDueClock(db, orgId, timerId);
   });
   await jobs.work<MailJob>(MAIL_QUEUE, async ({ mails }) => deliver({ mailer, publicUrl: config.publicUrl, log }, mails));
@@ -24,9 +29,11 @@ export async function startRoutingWorkers({ db, jobs, config, mailer, log }: Wor
     if (moved.leads.moved + moved.accounts.moved > 0) log(`Territories re-aligned: ${moved.leads.moved} leads and ${moved.accounts.moved} accounts moved`);
   });
   await jobs.work(SLA_SWEEP_QUEUE, async () => {
+    await ready;
     await sweepClocks(db, new Date(), log);
   });
   await jobs.schedule(SLA_SWEEP_QUEUE, '* * * * *');
   setRoutingRuntime({ jobs, mailer, publicUrl: config.publicUrl, log });
+  markReady();
   await sweepClocks(db, new Date(), log);
 }
