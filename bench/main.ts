@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { cleanUpEverything } from './lib/cleanup.ts';
 import { postgresVersion } from './lib/databases.ts';
-import { describeMachine, textTable, updateBenchmarksFile, writeResults, type BenchRun } from './lib/report.ts';
+import { currentLoad, describeMachine, machineLine, textTable, updateBenchmarksFile, writeResults, type BenchRun } from './lib/report.ts';
 import type { BenchResult, DatabaseKind, SuiteContext } from './lib/suite.ts';
 import { suites } from './suites/index.ts';
 
@@ -51,15 +51,16 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
+const loadAtStart = currentLoad();
 const context: SuiteContext = { quick, seconds: quick ? 5 : 10, databases, log };
 const results: BenchResult[] = [];
-let failed = false;
+const failed: string[] = [];
 for (const suite of selected) {
   log(`suite ${suite.name}: ${suite.description}`);
   try {
     results.push(...(await suite.run(context)));
   } catch (error) {
-    failed = true;
+    failed.push(suite.name);
     log(`suite ${suite.name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     results.push({ suite: suite.name, scenario: 'all scenarios', database: '-', metrics: {}, note: `failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}` });
   }
@@ -67,19 +68,22 @@ for (const suite of selected) {
 await cleanUpEverything(log);
 
 const run: BenchRun = {
-  machine: describeMachine(databases.includes('postgres') ? await postgresVersion() : null),
+  machine: describeMachine(databases.includes('postgres') ? await postgresVersion() : null, loadAtStart),
   quick,
   seconds: context.seconds,
-  suites: selected.map((s) => s.name),
+  suites: selected.map((s) => s.name).filter((name) => !failed.includes(name)),
+  failed,
   results,
 };
-console.log(`\n${textTable(results)}\n`);
+console.log(`\n${textTable(results)}\n\n${machineLine(run.machine)}\n`);
 const written = await writeResults(`${root}bench/results`, run);
-if (quick || failed) {
-  log(`BENCHMARKS.md left alone (${quick ? '--quick run' : 'a suite failed'})`);
-} else {
+if (quick) {
+  log('BENCHMARKS.md left alone (--quick run)');
+} else if (run.suites.length > 0) {
+  // A failed suite keeps its previous section; the ones that finished are refreshed.
   await updateBenchmarksFile(`${root}BENCHMARKS.md`, run, suites);
   written.push(`${root}BENCHMARKS.md`);
 }
 log(`wrote ${written.join(', ')}`);
-process.exit(failed ? 1 : 0);
+if (failed.length) log(`failed: ${failed.join(', ')}`);
+process.exit(failed.length ? 1 : 0);

@@ -3,7 +3,8 @@ import { UUID } from 'uuidv7';
 import type { Database } from '../../src/core/db.ts';
 import { LEAD_SOURCES, type LeadStatus } from '../../src/modules/leads/model.ts';
 import { leads } from '../../src/modules/leads/schema.ts';
-import { insertRows } from './bulk-insert.ts';
+import { DEFAULT_ORG_SETTINGS } from '../../src/modules/orgs/settings-model.ts';
+import { insertRows, withIndexesBuiltAfter } from './bulk-insert.ts';
 
 // Realistic-looking leads, generated from a seeded random source so every run loads the same data.
 
@@ -81,6 +82,7 @@ const COUNTRIES: readonly (readonly [string, number, readonly (readonly [string,
   ['JP', 4, [['Tokyo', 'Tokyo'], ['Osaka', 'Osaka']]],
 ];
 
+const COUNTRY_WEIGHTS = COUNTRIES.map((entry) => [entry, entry[1]] as const);
 const STATUS_WEIGHTS: readonly (readonly [LeadStatus, number])[] = [
   ['new', 30], ['working', 22], ['nurture', 15], ['qualified', 10], ['disqualified', 15], ['converted', 8],
 ];
@@ -97,7 +99,7 @@ export function leadFields(random: Random, ownerIds: readonly string[], serial: 
   const companyName = `${pick(random, COMPANY_WORDS)} ${pick(random, COMPANY_KINDS)}`;
   const company = random() < 0.9 ? `${companyName} ${pick(random, COMPANY_SUFFIXES)}` : '';
   const domain = `${companyName.toLowerCase().replace(/[^a-z]+/g, '')}.example`;
-  const [country, , cities] = weighted(random, COUNTRIES.map((entry) => [entry, entry[1]] as const));
+  const [country, , cities] = weighted(random, COUNTRY_WEIGHTS);
   const [city, region] = pick(random, cities);
   return {
     firstName,
@@ -127,8 +129,12 @@ export function generateLead(random: Random, orgId: string, ownerIds: readonly s
   const touched = random() < 0.6;
   const updatedAt = touched ? new Date(Math.min(now, createdMs + Math.floor(random() * 30 * 24 * 3600 * 1000))) : createdAt;
   const fields = leadFields(random, ownerIds, serial);
+  const disqualified = fields.status === 'disqualified';
   return {
     ...fields,
+    // The lifecycle rules require a reason for every disqualified lead.
+    disqualifiedReason: disqualified ? pick(random, DEFAULT_ORG_SETTINGS.disqualificationReasons) : null,
+    disqualifiedAt: disqualified ? updatedAt : null,
     orgId,
     id: uuidv7At(createdMs, random),
     version: touched ? 2 : 1,
@@ -146,24 +152,26 @@ function uuidv7At(ms: number, random: Random): string {
 }
 
 /**
- * Bulk-loads `count` leads with batched multi-row INSERTs, then ANALYZEs so the planner sees the
- * real distribution (PGlite has no autovacuum to do it later). The leads get no audit entries:
- * nothing measured here reads them.
+ * Bulk-loads `count` leads with batched multi-row INSERTs (indexes built afterwards), then
+ * ANALYZEs so the planner sees the real distribution (PGlite has no autovacuum to do it later).
+ * The leads get no audit entries: nothing measured here reads them.
  */
 export async function loadLeads(
   database: Database,
   options: { orgId: string; ownerIds: readonly string[]; count: number; seed?: number; batchSize?: number; onProgress?: (loaded: number) => void },
 ): Promise<void> {
   const random = seededRandom(options.seed ?? 42);
-  const batchSize = options.batchSize ?? 2000;
+  const batchSize = options.batchSize ?? 5000;
   const now = Date.now();
-  for (let start = 0; start < options.count; start += batchSize) {
-    const rows: LeadInsert[] = [];
-    for (let serial = start; serial < Math.min(options.count, start + batchSize); serial++) {
-      rows.push(generateLead(random, options.orgId, options.ownerIds, serial, now));
+  await withIndexesBuiltAfter(database, leads, async () => {
+    for (let start = 0; start < options.count; start += batchSize) {
+      const rows: LeadInsert[] = [];
+      for (let serial = start; serial < Math.min(options.count, start + batchSize); serial++) {
+        rows.push(generateLead(random, options.orgId, options.ownerIds, serial, now));
+      }
+      await insertRows(database, leads, rows, batchSize);
+      options.onProgress?.(start + rows.length);
     }
-    await insertRows(database, leads, rows, batchSize);
-    options.onProgress?.(start + rows.length);
-  }
+  });
   await database.db.execute(sql`analyze leads`);
 }

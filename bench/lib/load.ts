@@ -15,6 +15,12 @@ export type LoadOptions = {
   headers?: Record<string, string>;
   seconds: number;
   connections?: number;
+  /**
+   * Requests per second across all connections. Without it every connection sends its next request
+   * as soon as the last is answered, so the server runs flat out and latency is mostly queueing;
+   * with it, latency is what a user sees while the server has headroom.
+   */
+  rate?: number;
   /** Unmeasured load first, so JIT compilation and cold caches do not land in p99. */
   warmupSeconds?: number;
   /** The server's CPU clock, to report CPU per request (see BenchServer.cpuSeconds). */
@@ -38,32 +44,46 @@ export type LoadMetrics = {
  * is taken from every 2xx response at full precision (autocannon's own histogram keeps whole
  * milliseconds, too coarse for single-digit p50s).
  */
-export async function measureLoad(options: LoadOptions): Promise<LoadMetrics> {
+export async function measureLoad(options: LoadOptions): Promise<LoadResult> {
   if (options.warmupSeconds) await run(options, options.warmupSeconds);
   const cpuBefore = await options.serverCpuSeconds?.();
-  const metrics = await run(options, options.seconds);
+  const result = await run(options, options.seconds);
   const cpuAfter = await options.serverCpuSeconds?.();
-  if (typeof cpuBefore === 'number' && typeof cpuAfter === 'number' && metrics.requests > 0) {
-    metrics['server CPU ms/req'] = round(((cpuAfter - cpuBefore) * 1000) / metrics.requests, 2);
+  if (typeof cpuBefore === 'number' && typeof cpuAfter === 'number' && result.metrics.requests > 0) {
+    result.metrics['server CPU ms/req'] = round(((cpuAfter - cpuBefore) * 1000) / result.metrics.requests, 2);
   }
-  return metrics;
+  return result;
 }
 
-function run(options: LoadOptions, seconds: number): Promise<LoadMetrics> {
+export type LoadResult = {
+  metrics: LoadMetrics;
+  /** Non-2xx answers by status, with the first body of each, e.g. `12 × 409 {"code":…}`. */
+  failures: string[];
+};
+
+function run(options: LoadOptions, seconds: number): Promise<LoadResult> {
   const { request } = options;
   const latencies: number[] = [];
   let nonSuccess = 0;
+  const failures = new Map<number, { count: number; body: string }>();
   return new Promise((resolve, reject) => {
     const instance = autocannon(
       {
         url: options.url,
         connections: options.connections ?? 10,
         duration: seconds,
+        ...(options.rate ? { overallRate: options.rate } : {}),
         headers: { ...options.headers, ...(request.body ? { 'content-type': 'application/json' } : {}) },
         requests: [
           {
             method: request.method ?? 'GET',
             setupRequest: (next) => ({ ...next, path: request.path(), ...(request.body ? { body: JSON.stringify(request.body()) } : {}) }),
+            onResponse: (status, body) => {
+              if (status >= 200 && status < 300) return;
+              const seen = failures.get(status);
+              if (seen) seen.count++;
+              else failures.set(status, { count: 1, body: body.slice(0, 300) });
+            },
           },
         ],
       },
@@ -71,13 +91,16 @@ function run(options: LoadOptions, seconds: number): Promise<LoadMetrics> {
         if (error) return reject(error);
         latencies.sort((a, b) => a - b);
         resolve({
-          'req/s': round(latencies.length / (result.duration || seconds), 0),
-          'p50 ms': round(percentile(latencies, 0.5), 2),
-          'p99 ms': round(percentile(latencies, 0.99), 2),
-          'max ms': round(latencies.at(-1) ?? Number.NaN, 1),
-          requests: latencies.length + nonSuccess,
-          errors: result.errors,
-          'non-2xx': nonSuccess,
+          metrics: {
+            'req/s': round(latencies.length / (result.duration || seconds), 0),
+            'p50 ms': round(percentile(latencies, 0.5), 2),
+            'p99 ms': round(percentile(latencies, 0.99), 2),
+            'max ms': round(latencies.at(-1) ?? Number.NaN, 1),
+            requests: latencies.length + nonSuccess,
+            errors: result.errors,
+            'non-2xx': nonSuccess,
+          },
+          failures: [...failures].map(([status, { count, body }]) => `${count} × ${status} ${body}`),
         });
       },
     );

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { cpus, platform, arch, totalmem } from 'node:os';
+import { arch, cpus, loadavg, platform, totalmem } from 'node:os';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describeTarget, meetsTarget, type BenchResult } from './suite.ts';
@@ -14,17 +14,21 @@ export type Machine = {
   postgres: string | null;
   pglite: string;
   date: string;
+  /** The 1-minute load average when the run started and ended: other work on the machine skews latency. */
+  loadAverage: { start: number; end: number };
 };
 
 export type BenchRun = {
   machine: Machine;
   quick: boolean;
   seconds: number;
+  /** The suites that finished; a failed one is listed in `failed` and has a "failed:" row. */
   suites: string[];
+  failed: string[];
   results: BenchResult[];
 };
 
-export function describeMachine(postgres: string | null): Machine {
+export function describeMachine(postgres: string | null, loadAtStart: number): Machine {
   // The package's exports map hides its package.json from require, so read the file itself.
   const manifest = readFileSync(fileURLToPath(new URL('../../node_modules/@electric-sql/pglite/package.json', import.meta.url)), 'utf8');
   const pglite = (JSON.parse(manifest) as { version: string }).version;
@@ -37,12 +41,17 @@ export function describeMachine(postgres: string | null): Machine {
     postgres,
     pglite,
     date: new Date().toISOString(),
+    loadAverage: { start: loadAtStart, end: round1(loadavg()[0]!) },
   };
 }
 
+export const currentLoad = () => round1(loadavg()[0]!);
+const round1 = (value: number) => Math.round(value * 10) / 10;
+
 export const machineLine = (m: Machine) =>
   `${m.cores} cores (${m.cpu}), ${m.memoryGb} GB RAM, ${m.os}, Node ${m.node}, PGlite ${m.pglite}` +
-  `${m.postgres ? `, PostgreSQL ${m.postgres}` : ''}; ${m.date.slice(0, 16).replace('T', ' ')} UTC`;
+  `${m.postgres ? `, PostgreSQL ${m.postgres}` : ''}; ${m.date.slice(0, 16).replace('T', ' ')} UTC; ` +
+  `load average ${m.loadAverage.start} at the start, ${m.loadAverage.end} at the end`;
 
 // Always-present columns; metric columns come between them in the order results first use them.
 const HIDDEN_METRICS = new Set(['requests']);
