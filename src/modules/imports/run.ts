@@ -7,7 +7,7 @@ import { copyText, inBulkTransaction } from '../../core/bulk-session.ts';
 import type { Db } from '../../core/db.ts';
 import { newId } from '../../core/ids.ts';
 import { recordAudit } from '../audit/service.ts';
-import { loadLeadBatch, type LeadToLoad } from '../leads/bulk-load.ts';
+import { leadLoadLine, loadLeadBatch } from '../leads/bulk-load.ts';
 import { CsvReader, type CsvEncoding, type CsvItem } from './csv.ts';
 import { isBlankRow, leadFromRow, type DedupePolicy, type ImportField } from './model.ts';
 import { imports } from './schema.ts';
@@ -90,7 +90,9 @@ export type RunOptions = {
 type Batch = {
   /** The checkpoint before this batch. */
   startOffset: number;
-  leads: LeadToLoad[];
+  /** The leads to load, as load lines, and the email of each (null: none), by position. */
+  leads: string[];
+  emails: (string | null)[];
   /** Rows dropped before loading as repeats of the batch in flight (skip policy). */
   skippedAhead: number;
   rejections: { line: number; reason: string; cells: string[] }[];
@@ -136,11 +138,13 @@ export async function runImport(db: Db, dataDir: string, orgId: string, id: stri
       // The batch still in flight is invisible to this one: its emails are checked here instead.
       if (last && policy !== 'create') {
         const earlier = last.emails;
-        const repeats = batch.leads.filter((lead) => lead.email !== null && earlier.has(lead.email));
-        if (repeats.length && policy === 'skip') {
-          batch.leads = batch.leads.filter((lead) => lead.email === null || !earlier.has(lead.email));
-          batch.skippedAhead = repeats.length;
-        } else if (repeats.length) {
+        const repeats = batch.emails.filter((email) => email !== null && earlier.has(email)).length;
+        if (repeats && policy === 'skip') {
+          const keep = batch.emails.map((email) => email === null || !earlier.has(email));
+          batch.leads = batch.leads.filter((_, i) => keep[i]);
+          batch.emails = batch.emails.filter((_, i) => keep[i]);
+          batch.skippedAhead = repeats;
+        } else if (repeats) {
           // Updating a lead the batch in flight creates needs that batch committed first.
           wait = last.committed;
         }
@@ -161,7 +165,7 @@ export async function runImport(db: Db, dataDir: string, orgId: string, id: stri
         landed.then(() => getImport(db, actor, id).then(report)).catch(() => {});
       }
       beforeLast = predecessor;
-      last = { committed: landed, emails: new Set(batch.leads.flatMap((lead) => (lead.email === null ? [] : [lead.email]))) };
+      last = { committed: landed, emails: new Set(batch.emails.filter((email): email is string => email !== null)) };
     }
     await beforeLast;
     await last?.committed;
@@ -203,7 +207,10 @@ async function* readBatches(path: string, row: ImportRow, context: Parameters<ty
         batch.processed += 1;
         const verdict = leadFromRow(item.cells, context);
         if ('reason' in verdict) batch.rejections.push({ line: item.line, reason: verdict.reason, cells: item.cells });
-        else batch.leads.push({ ...verdict.lead, line: item.line, id: newId() });
+        else {
+          batch.leads.push(leadLoadLine({ ...verdict.lead, line: item.line, id: newId() }));
+          batch.emails.push(verdict.lead.email);
+        }
       }
       if (batch.processed >= batchSize) {
         full.push(batch);
@@ -227,7 +234,7 @@ async function* readBatches(path: string, row: ImportRow, context: Parameters<ty
 /** The upload an import reads from is no longer there: nothing a retry can fix. */
 export class ImportFileMissing extends Error {}
 
-const emptyBatch = (offset: number, line: number): Batch => ({ startOffset: offset, leads: [], skippedAhead: 0, rejections: [], processed: 0, offset, line });
+const emptyBatch = (offset: number, line: number): Batch => ({ startOffset: offset, leads: [], emails: [], skippedAhead: 0, rejections: [], processed: 0, offset, line });
 
 const REJECTION_COLUMNS = ['org_id', 'import_id', 'line', 'reason', 'cells'] as const;
 
