@@ -15,7 +15,7 @@ import { getLead } from '../leads/service.ts';
 import { notify, withNotifications, type Delivery, type Outbox } from '../notifications/service.ts';
 import { assertActiveUser } from '../users/service.ts';
 import { approvalStanding, neededApprovals } from './approvals.model.ts';
-import { describeMissing, missingForMove, type DealFacts, type GateStage, type MissingRequirement } from './gates.model.ts';
+import { describeMissing, gatingStages, missingForMove, type DealFacts, type GateStage, type MissingRequirement } from './gates.model.ts';
 import { addDays, addMonths, dateOf, formatMoney, isCurrency } from './line-items.model.ts';
 import { parseSort, pipelineKindFor, tidyCompetitors, type OpportunitySort, type OpportunitySource, type OpportunityStatus } from './model.ts';
 import { categoriesFor, type ForecastCategory } from './pipelines.model.ts';
@@ -112,7 +112,7 @@ async function dealFacts(tx: Db, actor: Actor, deal: OpportunityRow, gates: Read
   return { amount: deal.amount, nextStep: deal.nextStep, contactRoles: roles.flatMap((r) => r.roles), lineItemCount: lines.length, approvals, lossReason: deal.lossReason };
 }
 
-const gatesOf = (stages: readonly StageView[]) => new Set(stages.flatMap((s) => s.gates));
+const gatesOf = (stages: readonly { gates: readonly string[] }[]) => new Set(stages.flatMap((s) => s.gates));
 
 export type InsertedDeal = { row: OpportunityRow; pipeline: PipelineView; stage: StageView };
 
@@ -310,7 +310,8 @@ export async function moveOpportunity(db: Db, actor: Actor, id: string, input: M
     const from = pipeline.stages.find((s) => s.id === row.stageId)!;
     if (to.id === from.id) return toOpportunityView(row);
     const lossReason = input.lossReason?.trim() || (to.outcome === 'lost' ? row.lossReason : null);
-    const facts = await dealFacts(tx, actor, { ...row, lossReason }, gatesOf(pipeline.stages));
+    // Only what the stages on the way ask for is loaded: a move between ungated stages reads no facts.
+    const facts = await dealFacts(tx, actor, { ...row, lossReason }, gatesOf(gatingStages(pipeline.stages, from, to)));
     const missing = missingForMove(pipeline.stages, from, to, facts);
     if (missing.length) throw gateError(to.name, missing);
 

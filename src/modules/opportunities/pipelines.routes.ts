@@ -5,11 +5,11 @@ import { etagFor } from '../../core/concurrency.ts';
 import type { Db } from '../../core/db.ts';
 import { actorOf } from '../../http/auth.ts';
 import { errorResponses, expectedVersion, idParams } from '../../http/schemas.ts';
-import { pipelineBoard } from './board.service.ts';
+import { pipelineBoard, pipelineSummary } from './board.service.ts';
 import { PIPELINE_KINDS } from './pipelines.model.ts';
 import { createPipeline, getPipeline, listPipelines, updatePipeline } from './pipelines.service.ts';
 import { getDealPolicy, updateDealPolicy, type DealPolicyView } from './policies.service.ts';
-import { boardSchema, currency, dealPolicySchema, pipelineSchema, stageInput } from './schemas.ts';
+import { boardSchema, currency, dealPolicySchema, pipelineSchema, stageInput, summarySchema } from './schemas.ts';
 
 const TAGS = ['Pipelines'];
 const ifMatch = z.object({ 'if-match': z.string().optional() });
@@ -78,13 +78,25 @@ export function pipelineRoutes(app: FastifyInstance, db: Db): void {
     schema: {
       tags: TAGS,
       summary: 'The board: the first deals of every stage',
-      description: 'Each column has its count, amounts by currency and first `perStage` cards; open stages by close date, closed ones latest first. ' +
-        'For more cards of a column: GET /api/v1/opportunities?stageId=<id>&sort=<column.sort>&cursor=<column.nextCursor>.',
+      description: 'Each column has its first `perStage` cards: open stages by close date, closed ones latest first. ' +
+        'For more cards of a column: GET /api/v1/opportunities?stageId=<id>&sort=<column.sort>&cursor=<column.nextCursor>. Counts and totals: GET …/summary.',
       params: idParams,
       querystring: z.strictObject({ perStage: z.coerce.number().int().min(1).max(100).default(25), ownerId: z.uuid().optional() }),
       response: { 200: boardSchema, ...errorResponses },
     },
     handler: async (request) => pipelineBoard(db, actorOf(request), request.params.id, request.query),
+  });
+
+  r.get('/api/v1/pipelines/:id/summary', {
+    config: { permission: 'records:read' },
+    schema: {
+      tags: TAGS,
+      summary: 'Column headers: deals per stage, their amounts and probability-weighted amounts by currency',
+      params: idParams,
+      querystring: z.strictObject({ ownerId: z.uuid().optional() }),
+      response: { 200: summarySchema, ...errorResponses },
+    },
+    handler: async (request) => ({ data: await pipelineSummary(db, actorOf(request), request.params.id, request.query) }),
   });
 
   r.get('/api/v1/deal-policy', {

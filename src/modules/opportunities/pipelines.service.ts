@@ -80,12 +80,19 @@ export async function listPipelines(db: Db, actor: Actor): Promise<PipelineView[
   return rows.map((row) => ({ id: row.id, name: row.name, kind: row.kind as PipelineKind, position: row.position, version: row.version, stages: stages.get(row.id)! }));
 }
 
+/** A pipeline with its stages in one round trip: every move and every board reads it. */
 export async function getPipeline(db: Db, actor: Actor, id: string): Promise<PipelineView> {
   assertCan(actor, 'records:read');
-  const [row] = await db.select().from(pipelines).where(and(eq(pipelines.orgId, actor.orgId), eq(pipelines.id, id)));
+  const rows = await db
+    .select({ pipeline: pipelines, stage: pipelineStages })
+    .from(pipelines)
+    .leftJoin(pipelineStages, and(eq(pipelineStages.orgId, pipelines.orgId), eq(pipelineStages.pipelineId, pipelines.id)))
+    .where(and(eq(pipelines.orgId, actor.orgId), eq(pipelines.id, id)))
+    .orderBy(asc(pipelineStages.position));
+  const row = rows[0]?.pipeline;
   if (!row) throw notFound('Pipeline');
-  const stages = await stagesOf(db, actor.orgId, [id]);
-  return { id: row.id, name: row.name, kind: row.kind as PipelineKind, position: row.position, version: row.version, stages: stages.get(id)! };
+  const stages = rows.flatMap((r) => (r.stage ? [toStageView(r.stage)] : []));
+  return { id: row.id, name: row.name, kind: row.kind as PipelineKind, position: row.position, version: row.version, stages };
 }
 
 /** The org's first pipeline of a kind: where renewals and expansions go. */

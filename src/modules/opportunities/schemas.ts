@@ -171,8 +171,6 @@ export const boardSchema = z
     columns: z.array(
       z.object({
         stage: stageSchema,
-        count: z.number().int(),
-        totals: z.array(z.object({ currency: z.string(), amount: z.number().int() })),
         cards: z.array(cardSchema),
         nextCursor: z.string().nullable(),
         sort: z.string(),
@@ -180,6 +178,18 @@ export const boardSchema = z
     ),
   })
   .meta({ id: 'Board' });
+
+export const summarySchema = z
+  .object({
+    data: z.array(
+      z.object({
+        stageId: z.uuid(),
+        count: z.number().int(),
+        totals: z.array(z.object({ currency: z.string(), amount: z.number().int(), weighted: z.number().int() })),
+      }),
+    ),
+  })
+  .meta({ id: 'PipelineSummary' });
 
 export const historySchema = z
   .object({
