@@ -20,6 +20,8 @@ import { SettingsLayout } from '../features/settings/SettingsLayout.tsx';
 import { TeamsSettings } from '../features/settings/TeamsSettings.tsx';
 import { UsersSettings } from '../features/settings/UsersSettings.tsx';
 import { TodayPage } from '../features/today/TodayPage.tsx';
+import { BoardPage } from '../features/opportunities/BoardPage.tsx';
+import { OpportunityPage } from '../features/opportunities/OpportunityPage.tsx';
 import { installShortcuts } from '../lib/shortcuts.ts';
 import { NotFound } from './NotFound.tsx';
 import { RequireSession } from './RequireSession.tsx';
@@ -64,6 +66,8 @@ export function App() {
               <Route path="accounts/:id" element={<AccountPage />} />
               <Route path="contacts" element={<ContactsPage />} />
               <Route path="contacts/:id" element={<ContactPage />} />
+              <Route path="opportunities" element={<BoardPage />} />
+              <Route path="opportunities/:id" element={<OpportunityPage />} />
               <Route path="settings" element={<SettingsLayout />}>
                 <Route index element={<Navigate to="profile" replace />} />
                 <Route path="profile" element={<ProfileSettings />} />

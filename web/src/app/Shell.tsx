@@ -13,11 +13,11 @@ const LIVE: { to: string; label: string; icon: IconName; end?: boolean }[] = [
   { to: '/leads', label: 'Leads', icon: 'leads' },
   { to: '/accounts', label: 'Accounts', icon: 'accounts' },
   { to: '/contacts', label: 'Contacts', icon: 'contacts' },
+  { to: '/opportunities', label: 'Opportunities', icon: 'opportunities' },
 ];
 
 // Shown so the team sees where Leadflow is going; they open as each capability lands.
 const COMING: { label: string; icon: IconName }[] = [
-  { label: 'Opportunities', icon: 'opportunities' },
   { label: 'Sequences', icon: 'sequences' },
   { label: 'Reports', icon: 'reports' },
   { label: 'Partners', icon: 'partners' },

@@ -17,6 +17,7 @@ import { useToast } from '../../components/Toast.tsx';
 import { formatDateTime } from '../../lib/dates.ts';
 import { AuditHistory } from '../audit/AuditHistory.tsx';
 import { NewContactDialog } from '../contacts/NewContactDialog.tsx';
+import { AccountDeals } from '../opportunities/AccountDeals.tsx';
 import { contactName } from '../contacts/labels.ts';
 import { ownerOptions, useUserNames, useUsers } from '../users/api.ts';
 import { AccountLinkField } from './AccountLinkField.tsx';
@@ -227,6 +228,7 @@ function AccountDetailView({ account, reload }: { account: AccountDetail; reload
           </Card>
         </div>
         <div className="space-y-5">
+          <AccountDeals accountId={account.id} contacts={account.contacts} />
           <TimelinePlaceholder />
           <AuditHistory
             entityType="account"
