@@ -1,7 +1,9 @@
 import type { Suite } from '../lib/suite.ts';
 import { foundation } from './foundation.ts';
+import { pipeline } from './pipeline.ts';
 
 // Every suite `npm run bench` knows, in the order a full run takes them. One line per suite.
 export const suites: Suite[] = [
   foundation,
+  pipeline,
 ];
