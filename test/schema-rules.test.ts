@@ -18,7 +18,7 @@ const GLOBAL_UNIQUE_INDEXES: Record<string, string> = {
   api_keys_token_key: 'a bearer key carries only the token',
 };
 
-const tables = Object.values(schema).filter((value): value is PgTable => value instanceof PgTable).map((table) => getTableConfig(table));
+const tables = (Object.values(schema) as unknown[]).filter((value): value is PgTable => value instanceof PgTable).map((table) => getTableConfig(table));
 
 test('every business table is keyed by (org_id, …)', () => {
   assert.ok(tables.length >= 8);
