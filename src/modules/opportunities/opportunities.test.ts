@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { sql } from 'drizzle-orm';
 import { addUser, newOrg, startTestApp, type Caller } from '../../../test/helpers.ts';
+import type { Outbox } from '../notifications/service.ts';
+import { createOpportunity } from './opportunities.service.ts';
 
 const t = await startTestApp();
 const admin = await newOrg(t, 'Deals');
@@ -238,5 +240,32 @@ describe('deals and the board', () => {
     assert.equal((await admin.patch(`/api/v1/opportunities/${deal.id}`, { surprise: 1 })).statusCode, 400);
     assert.equal((await admin.post(`/api/v1/opportunities/${deal.id}/move`, { stageId: (await pipelinesOf(admin))[1]!.stages[0]!.id })).statusCode, 400, 'a stage of another pipeline');
     assert.equal((await admin.get(`/api/v1/opportunities/${deal.id}`)).json().version, deal.version);
+  });
+});
+
+describe('creating a deal from a lead conversion', () => {
+  test('runs inside the caller\'s transaction: credits the SDR, holds its mail for the caller, and rolls back with it', async () => {
+    const org = await newOrg(t, 'Conversion');
+    const sdr = await addUser(t, org, 'rep', 'Sam SDR');
+    const closer = await addUser(t, org, 'executive', 'Cleo Closer');
+    const actor = { orgId: org.orgId, userId: sdr.userId, role: 'rep' as const, via: 'session' as const };
+    const lead = (await org.post('/api/v1/leads', { firstName: 'Lou', lastName: 'Lead', company: 'Initrode' })).json();
+    const input = { name: 'Initrode platform', ownerId: closer.userId, sourceLeadId: lead.id, sourcedBy: sdr.userId, amount: 50_000, currency: 'EUR' };
+
+    const outbox: Outbox = [];
+    await assert.rejects(
+      t.database.db.transaction(async (tx) => {
+        await createOpportunity(tx, actor, input, { outbox });
+        throw new Error('the conversion failed later on');
+      }),
+      /failed later on/,
+    );
+    assert.equal((await org.get(`/api/v1/opportunities?ownerId=${closer.userId}`)).json().data.length, 0, 'nothing stays of a rolled-back conversion');
+
+    const kept: Outbox = [];
+    const deal = await t.database.db.transaction((tx) => createOpportunity(tx, actor, input, { outbox: kept }));
+    assert.deepEqual([deal.source, deal.sourceLeadId, deal.sourcedBy, deal.ownerId], ['lead', lead.id, sdr.userId, closer.userId]);
+    assert.deepEqual(kept.map((m) => m.subject), ['You own a new deal: Initrode platform'], 'the new owner\'s mail waits in the caller\'s outbox');
+    assert.equal((await closer.get('/api/v1/notifications')).json().data[0].title, 'You own a new deal: Initrode platform');
   });
 });
