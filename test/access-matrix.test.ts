@@ -5,7 +5,7 @@ import { addUser, newOrg, startTestApp, type Caller } from './helpers.ts';
 
 // The access matrix, generated from the routes' own declarations (config.permission) and the one
 // PERMISSIONS table: every role against every API route, plus an anonymous caller.
-const t = await startTestApp();
+const t = await startTestApp({ jobs: true });
 const admin = await newOrg(t, 'Matrix');
 const callers: Record<string, Caller> = { admin };
 for (const role of ROLES.filter((r) => r !== 'admin')) callers[role] = await addUser(t, admin, role);

@@ -4,7 +4,7 @@ import { newOrg, startTestApp } from './helpers.ts';
 
 // Org B's admin, with every right in its own org, must never read or change org A's rows: every
 // API route is tried with org A's real ids, and every list is searched for them.
-const t = await startTestApp();
+const t = await startTestApp({ jobs: true });
 const orgA = await newOrg(t, 'Alpha');
 const orgB = await newOrg(t, 'Beta');
 
