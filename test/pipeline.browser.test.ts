@@ -64,6 +64,8 @@ test('drag a deal across the board, meet a stage gate, open the deal and its acc
   const frank = await call('POST', '/api/v1/contacts', { firstName: 'Frank', lastName: 'Grimes', title: 'Head of IT', accountId: account.id });
   await call('PUT', `/api/v1/accounts/${account.id}/key-players/${hank.id}`, { roles: ['decision_maker', 'economic_buyer'] });
   await call('PUT', `/api/v1/accounts/${account.id}/key-players/${frank.id}`, { roles: ['champion'], reportsToContactId: hank.id });
+  const manager = await call('POST', '/api/v1/users', { email: `amy-${Date.now()}@leadflow.test`, name: 'Amy Account', role: 'manager', password: PASSWORD });
+  await call('PUT', `/api/v1/accounts/${account.id}/team/${manager.id}`, { role: 'account_manager' });
   const product = await call('POST', '/api/v1/products', { sku: 'PLAT', name: 'Platform', billing: 'recurring', prices: [{ currency: 'USD', unitPrice: 4_900 }] });
   const deal = await call('POST', '/api/v1/opportunities', { name: 'Globex platform rollout', accountId: account.id, currency: 'USD', nextStep: 'Demo for IT' });
   for (const [name, amount, closeDate] of [['Globex pilot', 1_200_000, '2027-01-15'], ['Globex analytics', 4_500_000, '2027-02-01'], ['Globex support', 800_000, '2027-03-10']] as const) {
@@ -112,6 +114,10 @@ test('drag a deal across the board, meet a stage gate, open the deal and its acc
   await page.getByRole('list', { name: 'Org chart' }).getByText('Frank Grimes').waitFor();
   await page.getByRole('heading', { name: 'Health' }).waitFor();
   await page.getByRole('heading', { name: 'Opportunities' }).waitFor();
+  await page.getByText('Amy Account').waitFor();
+  await page.getByRole('textbox', { name: 'Escalation' }).fill('Shipping delays on the pilot');
+  await page.getByRole('button', { name: 'Escalate' }).click();
+  await page.getByText('Escalated to 1 person').waitFor();
   await shoot(page, 'account-desktop');
   assert.deepEqual(pageErrors, []);
   await context.close();

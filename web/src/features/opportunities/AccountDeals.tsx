@@ -4,7 +4,7 @@ import { api } from '../../api/client.ts';
 import type { Contact } from '../../api/types.ts';
 import { Badge, type Tone } from '../../components/Badge.tsx';
 import { Button } from '../../components/Button.tsx';
-import { Select } from '../../components/Field.tsx';
+import { Input, Select } from '../../components/Field.tsx';
 import { errorMessage } from '../../components/Notice.tsx';
 import { useToast } from '../../components/Toast.tsx';
 import { formatDate } from '../../lib/dates.ts';
@@ -223,6 +223,14 @@ function TeamPanel({ accountId }: { accountId: string }) {
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: keys(accountId).team }),
     onError: (error) => toast(errorMessage(error), { tone: 'error' }),
   });
+  const escalate = useMutation({
+    mutationFn: (summary: string) => api<{ notified: string[] }>(`/api/v1/accounts/${accountId}/escalations`, { method: 'POST', body: { summary } }),
+    onSuccess: (result) => {
+      toast(`Escalated to ${result.notified.length} ${result.notified.length === 1 ? 'person' : 'people'}`);
+      void queryClient.invalidateQueries({ queryKey: ['accounts', accountId] });
+    },
+    onError: (error) => toast(errorMessage(error), { tone: 'error' }),
+  });
   const members = team.data ?? [];
   const onTeam = new Set(members.map((m) => m.userId));
   return (
@@ -271,6 +279,19 @@ function TeamPanel({ accountId }: { accountId: string }) {
         </Select>
         <Button type="submit" size="md">
           Add
+        </Button>
+      </form>
+      <form
+        className="mt-3 flex gap-2 border-t border-slate-100 pt-3"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const target = e.currentTarget;
+          escalate.mutate(String(new FormData(target).get('summary')), { onSuccess: () => target.reset() });
+        }}
+      >
+        <Input name="summary" aria-label="Escalation" required placeholder="Escalate something to the whole team…" className="min-w-0 flex-1" />
+        <Button type="submit" busy={escalate.isPending}>
+          Escalate
         </Button>
       </form>
     </section>
