@@ -23,7 +23,9 @@ import { lineItems, opportunities, opportunityHistory } from './schema.ts';
 import { toLineItemView, toOpportunityView, type OpportunityView } from './store.ts';
 
 const DAY = 86_400_000;
-const TOUCHES = ['call', 'email', 'meeting', 'note'];
+// Activity kinds that mean someone worked the account: calls, emails, meetings, notes (the
+// activities module's vocabulary, including the kinds the engagement score reads).
+const TOUCHES = ['note', 'call', 'call_connected', 'email', 'email_sent', 'email_replied', 'meeting', 'meeting_held'];
 
 export async function healthOfAccount(db: Db, actor: Actor, accountId: string): Promise<AccountHealth & { facts: HealthFacts }> {
   assertCan(actor, 'records:read');
