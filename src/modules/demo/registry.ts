@@ -1,5 +1,6 @@
 import { seedDemoAccounts } from '../accounts/demo.ts';
 import { seedDemoLeads } from '../leads/demo.ts';
+import { seedDemoOpportunities } from '../opportunities/demo.ts';
 import { seedDemoScores } from '../scoring/demo.ts';
 import type { DemoPart } from './model.ts';
 
@@ -12,5 +13,6 @@ import type { DemoPart } from './model.ts';
 export const DEMO_PARTS: DemoPart[] = [
   { capability: 'accounts', seed: seedDemoAccounts },
   { capability: 'leads', seed: seedDemoLeads },
+  { capability: 'opportunities', seed: seedDemoOpportunities },
   { capability: 'scoring', seed: seedDemoScores },
 ];
