@@ -1,4 +1,5 @@
 import { seedDemoAccounts } from '../accounts/demo.ts';
+import { seedDemoActivities } from '../activities/demo.ts';
 import { seedDemoLeads } from '../leads/demo.ts';
 import { seedDemoOpportunities } from '../opportunities/demo.ts';
 import { seedDemoScores } from '../scoring/demo.ts';
@@ -14,5 +15,7 @@ export const DEMO_PARTS: DemoPart[] = [
   { capability: 'accounts', seed: seedDemoAccounts },
   { capability: 'leads', seed: seedDemoLeads },
   { capability: 'opportunities', seed: seedDemoOpportunities },
+  // After every record it touches, and before scoring, which counts the leads' engagement.
+  { capability: 'activities', seed: seedDemoActivities },
   { capability: 'scoring', seed: seedDemoScores },
 ];
