@@ -46,6 +46,53 @@ test('the demo organisation loads once, with its staff, teams, accounts and lead
   assert.equal((await rep.get('/api/v1/leads?limit=1')).statusCode, 200);
 });
 
+test('the demo has deals in every stage of the main pipeline, won and lost, with their history, and months of activity by the reps', async () => {
+  const admin = await signIn(t.app, DEMO_ADMIN_EMAIL, DEMO_PASSWORD);
+  const pipelines = (await admin.get('/api/v1/pipelines')).json().data as { id: string; kind: string; stages: { id: string; name: string; outcome: string }[] }[];
+  const main = pipelines.find((p) => p.kind === 'new_business')!;
+  for (const stage of main.stages) {
+    const deals = (await admin.get(`/api/v1/opportunities?stageId=${stage.id}&limit=5`)).json().data as { amount: number; currency: string; ownerId: string; lossReason: string | null; winReason: string | null }[];
+    assert.ok(deals.length > 0, `deals in ${stage.name}`);
+    for (const deal of deals) {
+      assert.ok(deal.amount > 0 && ['USD', 'EUR', 'GBP'].includes(deal.currency));
+      if (stage.outcome === 'lost') assert.ok(deal.lossReason, 'a lost deal says why');
+      if (stage.outcome === 'won') assert.ok(deal.winReason, 'a won deal says why');
+    }
+  }
+
+  const day = 24 * 3600 * 1000;
+  const won = (await admin.get(`/api/v1/opportunities?pipelineId=${main.id}&status=won&sort=-closeDate&limit=500`)).json().data as { id: string; accountId: string; closeDate: string }[];
+  const lost = (await admin.get('/api/v1/opportunities?status=lost&limit=1')).json().data;
+  const open = (await admin.get('/api/v1/opportunities?status=open&sort=-closeDate&limit=1')).json().data as { closeDate: string }[];
+  assert.ok(won.length >= 20 && lost.length === 1 && open.length === 1);
+  assert.ok(Date.now() - Date.parse(won.at(-1)!.closeDate) > 120 * day, 'deals closed months ago');
+  assert.ok(Date.parse(open[0]!.closeDate) - Date.now() > 30 * day, 'open deals close in the coming months');
+
+  // A won deal walked through every open stage, in order, before it was won; its account is a customer.
+  const history = (await admin.get(`/api/v1/opportunities/${won[0]!.id}/history`)).json().data as { stageId: string; changedAt: string }[];
+  assert.deepEqual(history.map((h) => h.stageId), main.stages.filter((s) => s.outcome !== 'lost').map((s) => s.id));
+  const times = history.map((h) => Date.parse(h.changedAt));
+  assert.deepEqual(times, [...times].sort((a, b) => a - b), 'stage changes in time order');
+  assert.equal((await admin.get(`/api/v1/accounts/${won[0]!.accountId}`)).json().lifecycleStage, 'customer');
+
+  const span = (await t.database.executeSql(
+    "select count(*) as n, extract(epoch from max(occurred_at) - min(occurred_at)) / 86400 as days, count(distinct actor_id) as actors, count(distinct subject_type) as subjects, sum(case when extract(isodow from occurred_at) > 5 then 1 else 0 end) as weekend from activities where kind in ('call', 'call_connected', 'email', 'email_replied', 'meeting_held', 'note')",
+  )).rows[0]!;
+  assert.ok(Number(span.n) >= 3000, 'a few thousand activities');
+  assert.ok(Number(span.days) >= 90, 'activity spans at least three months');
+  assert.equal(Number(span.subjects), 4, 'on leads, contacts, accounts and deals');
+  assert.ok(Number(span.actors) >= 6, 'by the reps and the executive');
+  assert.equal(Number(span.weekend), 0, 'on weekdays');
+
+  // A worked lead shows its calls and emails on its timeline, and the scores count that engagement.
+  const rep = await signIn(t.app, 'sophie.laurent@northwind.demo', DEMO_PASSWORD);
+  const lead = (await rep.get('/api/v1/leads?status=qualified&limit=1')).json().data[0] as { id: string };
+  const timeline = (await rep.get(`/api/v1/leads/${lead.id}/timeline?limit=50`)).json().data as { kind: string }[];
+  assert.ok(timeline.some((item) => ['call', 'call_connected', 'email', 'email_replied', 'meeting_held', 'note', 'email_opened'].includes(item.kind)));
+  const engaged = (await t.database.executeSql("select count(*) as n from leads where score_explanation::text like '%\"engagement\"%'")).rows[0]!;
+  assert.ok(Number(engaged.n) > 100, 'engagement counts in lead scores');
+});
+
 test('a second run adds nothing', async () => {
   const before = await counts();
   const lines: string[] = [];
