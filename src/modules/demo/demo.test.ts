@@ -74,6 +74,8 @@ test('the demo has deals in every stage of the main pipeline, won and lost, with
   const times = history.map((h) => Date.parse(h.changedAt));
   assert.deepEqual(times, [...times].sort((a, b) => a - b), 'stage changes in time order');
   assert.equal((await admin.get(`/api/v1/accounts/${won[0]!.accountId}`)).json().lifecycleStage, 'customer');
+  const wonWithoutProducts = (await t.database.executeSql("select count(*) as n from opportunities o where status = 'won' and not exists (select 1 from line_items l where l.org_id = o.org_id and l.opportunity_id = o.id)")).rows[0]!;
+  assert.equal(Number(wonWithoutProducts.n), 0, 'won deals passed the products gate');
 
   const span = (await t.database.executeSql(
     "select count(*) as n, extract(epoch from max(occurred_at) - min(occurred_at)) / 86400 as days, count(distinct actor_id) as actors, count(distinct subject_type) as subjects, sum(case when extract(isodow from occurred_at) > 5 then 1 else 0 end) as weekend from activities where kind in ('call', 'call_connected', 'email', 'email_replied', 'meeting_held', 'note')",

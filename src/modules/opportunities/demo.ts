@@ -149,10 +149,11 @@ export async function seedDemoOpportunities(context: DemoContext): Promise<strin
     const currency = currencyOf(account.country);
     const id = uuidv7At(createdAt.getTime(), random);
 
-    // Line items on most deals; the rest carry a rep's estimate.
+    // Line items on most deals and on every won one (the won stage asks for products); the rest
+    // carry a rep's estimate.
     let amount = 0;
     const dealLines: LineRow[] = [];
-    if (products.length > 0 && random.chance(0.75)) {
+    if (products.length > 0 && (outcome === 'won' || random.chance(0.7))) {
       const seats = products.filter((p) => p.billing === 'recurring');
       const extras = products.filter((p) => p.billing === 'one_time');
       const chosen = [random.pick(seats.length > 0 ? seats : products)];
@@ -165,7 +166,8 @@ export async function seedDemoOpportunities(context: DemoContext): Promise<strin
           billing: product.billing,
           quantity: product.billing === 'recurring' ? seatCount : random.int(1, 3),
           unitPrice: product.prices[currency],
-          discountBp: random.weighted([{ weight: 55, bp: 0 }, { weight: 25, bp: 500 }, { weight: 15, bp: 1000 }, { weight: 5, bp: 1500 }]).bp,
+          // Within what a rep may give without an approval (the default policy's 10 %).
+          discountBp: random.weighted([{ weight: 60, bp: 0 }, { weight: 25, bp: 500 }, { weight: 15, bp: 1000 }]).bp,
           termMonths: product.billing === 'recurring' ? termMonths : null,
         };
         const total = lineTotal(line) ?? 0;
