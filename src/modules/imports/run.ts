@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Actor } from '../../core/actor.ts';
-import { copyText, inBulkTransaction } from '../../core/bulk-session.ts';
+import { copyText, databaseKindOf, inBulkTransaction } from '../../core/bulk-session.ts';
 import type { Db } from '../../core/db.ts';
 import { newId } from '../../core/ids.ts';
 import { recordAudit } from '../audit/service.ts';
@@ -113,13 +113,16 @@ export async function runImport(db: Db, dataDir: string, orgId: string, id: stri
   if (!row || row.claimToken !== token || row.status !== 'running') throw new ImportStopped('The import is not held by this run');
   const actor = runActor(row);
   const context = { fields: row.mapping as (ImportField | null)[], ownersByEmail: await activeOwnersByEmail(db, actor) };
-  const batchSize = options.batchSize ?? 10_000;
+  // PGlite runs one statement at a time for everyone: smaller batches, one at a time, let the
+  // app's requests in between (a GET waited up to 4 s behind two queued 10,000-row batches).
+  const embedded = databaseKindOf(db) === 'pglite';
+  const batchSize = options.batchSize ?? (embedded ? 5_000 : 10_000);
   const path = join(dataDir, row.storedPath);
   const batches = readBatches(path, row, context, batchSize);
   const policy = row.dedupePolicy as DedupePolicy;
-  // Two batches are in the database at once: on PostgreSQL one loads while the other commits, on
-  // two connections (PGlite takes them in turn). Each commits only after the one before it, so the
-  // checkpoint only moves forward and a batch whose predecessor failed rolls back with it.
+  // On PostgreSQL two batches are in the database at once, on two connections: one loads while the
+  // other commits. Each commits only after the one before it, so the checkpoint only moves
+  // forward and a batch whose predecessor failed rolls back with it.
   let committed = 0;
   let stopped = false;
   let last: { committed: Promise<void>; emails: Set<string> } | null = null;
@@ -131,7 +134,7 @@ export async function runImport(db: Db, dataDir: string, orgId: string, id: stri
       const step = await next;
       if (step.done) break;
       next = batches.next();
-      await beforeLast;
+      await (embedded ? last?.committed : beforeLast);
       if (options.signal?.aborted) throw new ImportStopped('Stopped on request');
       const batch = step.value;
       let wait: Promise<void> = Promise.resolve();
