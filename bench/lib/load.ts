@@ -1,4 +1,6 @@
 import type { EventEmitter } from 'node:events';
+import { Agent, request as httpRequest } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 
 export type LoadRequest = {
@@ -16,9 +18,9 @@ export type LoadOptions = {
   seconds: number;
   connections?: number;
   /**
-   * Requests per second across all connections. Without it every connection sends its next request
-   * as soon as the last is answered, so the server runs flat out and latency is mostly queueing;
-   * with it, latency is what a user sees while the server has headroom.
+   * Requests per second, evenly spaced. Without it every connection sends its next request as soon
+   * as the last is answered, so the server runs flat out and latency is mostly queueing; with it,
+   * latency is what a user sees while the server has headroom.
    */
   rate?: number;
   /** Unmeasured load first, so JIT compilation and cold caches do not land in p99. */
@@ -40,11 +42,12 @@ export type LoadMetrics = {
 };
 
 /**
- * Drives the server with autocannon for a fixed time and reports throughput and latency. Latency
- * is taken from every 2xx response at full precision (autocannon's own histogram keeps whole
- * milliseconds, too coarse for single-digit p50s).
+ * Drives the server for a fixed time and reports throughput and latency: flat out with autocannon,
+ * or at a steady `rate`. Latency is taken from every 2xx response at full precision (autocannon's
+ * own histogram keeps whole milliseconds, too coarse for single-digit p50s).
  */
 export async function measureLoad(options: LoadOptions): Promise<LoadResult> {
+  const run = options.rate ? runPaced : runFlatOut;
   if (options.warmupSeconds) await run(options, options.warmupSeconds);
   const cpuBefore = await options.serverCpuSeconds?.();
   const result = await run(options, options.seconds);
@@ -61,10 +64,9 @@ export type LoadResult = {
   failures: string[];
 };
 
-function run(options: LoadOptions, seconds: number): Promise<LoadResult> {
+function runFlatOut(options: LoadOptions, seconds: number): Promise<LoadResult> {
   const { request } = options;
   const latencies: number[] = [];
-  let nonSuccess = 0;
   const failures = new Map<number, { count: number; body: string }>();
   return new Promise((resolve, reject) => {
     const instance = autocannon(
@@ -72,7 +74,6 @@ function run(options: LoadOptions, seconds: number): Promise<LoadResult> {
         url: options.url,
         connections: options.connections ?? 10,
         duration: seconds,
-        ...(options.rate ? { overallRate: options.rate } : {}),
         headers: { ...options.headers, ...(request.body ? { 'content-type': 'application/json' } : {}) },
         requests: [
           {
@@ -82,34 +83,98 @@ function run(options: LoadOptions, seconds: number): Promise<LoadResult> {
               if (status >= 200 && status < 300) return;
               const seen = failures.get(status);
               if (seen) seen.count++;
-              else failures.set(status, { count: 1, body: body.slice(0, 300) });
+              else failures.set(status, { count: 1, body: body.slice(0, 200) });
             },
           },
         ],
       },
       (error, result) => {
         if (error) return reject(error);
-        latencies.sort((a, b) => a - b);
-        resolve({
-          metrics: {
-            'req/s': round(latencies.length / (result.duration || seconds), 0),
-            'p50 ms': round(percentile(latencies, 0.5), 2),
-            'p99 ms': round(percentile(latencies, 0.99), 2),
-            'max ms': round(latencies.at(-1) ?? Number.NaN, 1),
-            requests: latencies.length + nonSuccess,
-            errors: result.errors,
-            'non-2xx': nonSuccess,
-          },
-          failures: [...failures].map(([status, { count, body }]) => `${count} × ${status} ${body}`),
-        });
+        resolve(summarise(latencies, result.duration || seconds, result.errors, failures));
       },
     );
     // The run emits (client, status, bytes, ms); @types/autocannon types only the client's event.
     (instance as unknown as EventEmitter).on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
       if (statusCode >= 200 && statusCode < 300) latencies.push(responseTime);
-      else nonSuccess++;
     });
   });
+}
+
+/**
+ * An open-loop load at an even pace (autocannon's own rate limit fires each second's requests in
+ * a burst at the start of the second, which measures a queue, not a steady load). Latency runs
+ * from when a request was due, so a server that falls behind shows it instead of slowing the
+ * generator down.
+ */
+async function runPaced(options: LoadOptions, seconds: number): Promise<LoadResult> {
+  const { request } = options;
+  const target = new URL(options.url);
+  const agent = new Agent({ keepAlive: true, maxSockets: options.connections ?? 10 });
+  const latencies: number[] = [];
+  const failures = new Map<number, { count: number; body: string }>();
+  let errors = 0;
+  const interval = 1000 / options.rate!;
+  const started = performance.now();
+  const inFlight: Promise<void>[] = [];
+  for (let sent = 0; sent * interval < seconds * 1000; sent++) {
+    const due = started + sent * interval;
+    const wait = due - performance.now();
+    if (wait > 0) await sleep(wait);
+    const body = request.body ? JSON.stringify(request.body()) : undefined;
+    inFlight.push(
+      new Promise<void>((resolve) => {
+        const outgoing = httpRequest(
+          {
+            agent,
+            host: target.hostname,
+            port: target.port,
+            method: request.method ?? 'GET',
+            path: request.path(),
+            headers: { ...options.headers, ...(body ? { 'content-type': 'application/json' } : {}) },
+          },
+          (response) => {
+            const chunks: Buffer[] = [];
+            response.on('data', (chunk: Buffer) => chunks.push(chunk));
+            response.on('end', () => {
+              const status = response.statusCode ?? 0;
+              if (status >= 200 && status < 300) latencies.push(performance.now() - due);
+              else {
+                const seen = failures.get(status);
+                if (seen) seen.count++;
+                else failures.set(status, { count: 1, body: Buffer.concat(chunks).toString().slice(0, 200) });
+              }
+              resolve();
+            });
+          },
+        );
+        outgoing.on('error', () => {
+          errors++;
+          resolve();
+        });
+        outgoing.end(body);
+      }),
+    );
+  }
+  await Promise.all(inFlight);
+  agent.destroy();
+  return summarise(latencies, (performance.now() - started) / 1000, errors, failures);
+}
+
+function summarise(latencies: number[], seconds: number, errors: number, failures: Map<number, { count: number; body: string }>): LoadResult {
+  latencies.sort((a, b) => a - b);
+  const nonSuccess = [...failures.values()].reduce((sum, f) => sum + f.count, 0);
+  return {
+    metrics: {
+      'req/s': round(latencies.length / seconds, 0),
+      'p50 ms': round(percentile(latencies, 0.5), 2),
+      'p99 ms': round(percentile(latencies, 0.99), 2),
+      'max ms': round(latencies.at(-1) ?? Number.NaN, 1),
+      requests: latencies.length + nonSuccess,
+      errors,
+      'non-2xx': nonSuccess,
+    },
+    failures: [...failures].map(([status, { count, body }]) => `${count} × ${status} ${body}`),
+  };
 }
 
 /** Nearest-rank percentile of sorted values. */

@@ -89,8 +89,11 @@ export function textTable(results: BenchResult[]): string {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
+/** A Markdown table for one suite's section (so without the suite column). */
 function markdownTable(results: BenchResult[]): string {
-  const { header, rows } = rowsOf(results);
+  const all = rowsOf(results);
+  const header = all.header.slice(1);
+  const rows = all.rows.map((row) => row.slice(1));
   const escape = (cell: string) => cell.replace(/\|/g, '\\|');
   return [
     `| ${header.join(' | ')} |`,

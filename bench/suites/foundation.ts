@@ -28,7 +28,7 @@ const LIST_SCENARIOS: ListScenario[] = [
   { scenario: 'lead list ?status=working, 50/page', variants: 1, filter: () => ({ status: ['working'] }) },
   // A busy inside-sales floor of a hundred reps sends a few requests a second; 100/s leaves the
   // server headroom, so p99 is the latency a rep sees rather than the queue at saturation.
-  { scenario: 'lead list ?status=working, at 100 req/s', variants: 1, rate: 100, filter: () => ({ status: ['working'] }) },
+  { scenario: 'lead list ?status=working, steady 100 req/s', variants: 1, rate: 100, filter: () => ({ status: ['working'] }) },
   { scenario: 'lead list ?ownerId=…, 50/page', variants: 5, filter: (org, turn) => ({ ownerId: org.ownerIds[turn % org.ownerIds.length] }) },
   { scenario: 'lead list ?q=… (search), 50/page', variants: SEARCH_TERMS.length, filter: (_org, turn) => ({ q: SEARCH_TERMS[turn % SEARCH_TERMS.length] }) },
 ];
