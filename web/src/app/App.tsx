@@ -11,6 +11,7 @@ import { SetupPage } from '../features/auth/SetupPage.tsx';
 import { SignInPage } from '../features/auth/SignInPage.tsx';
 import { ContactPage } from '../features/contacts/ContactPage.tsx';
 import { ContactsPage } from '../features/contacts/ContactsPage.tsx';
+import { ImportLeadsPage } from '../features/imports/ImportLeadsPage.tsx';
 import { LeadPage } from '../features/leads/LeadPage.tsx';
 import { LeadsPage } from '../features/leads/LeadsPage.tsx';
 import { TrashPage } from '../features/leads/TrashPage.tsx';
@@ -61,6 +62,7 @@ export function App() {
               <Route index element={<TodayPage />} />
               <Route path="leads" element={<LeadsPage />} />
               <Route path="leads/trash" element={<TrashPage />} />
+              <Route path="leads/import" element={<ImportLeadsPage />} />
               <Route path="leads/:id" element={<LeadPage />} />
               <Route path="accounts" element={<AccountsPage />} />
               <Route path="accounts/:id" element={<AccountPage />} />
