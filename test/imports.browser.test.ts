@@ -108,6 +108,8 @@ test('import leads through the wizard, download the rejected rows, export the li
   await exportLink.click();
   const csv = (await import('node:fs')).readFileSync((await (await exported).path())!, 'utf8');
   assert.equal(csv.split('\r\n').filter(Boolean).length, 4, 'a header and three leads');
+  await page.goto(`${base}/accounts?stage=customer`);
+  assert.equal(await page.getByRole('link', { name: 'Export CSV' }).getAttribute('href'), '/api/v1/accounts/export.csv?lifecycleStage=customer');
   assert.deepEqual(pageErrors, []);
   await context.close();
 });

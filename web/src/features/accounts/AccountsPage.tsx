@@ -15,6 +15,7 @@ import { useShortcut } from '../../lib/shortcuts.ts';
 import { useUrlSearch } from '../../lib/useUrlSearch.ts';
 import { useRowNavigation } from '../../lib/useRowNavigation.ts';
 import { useUserNames } from '../users/api.ts';
+import { ExportLink } from '../imports/ExportLink.tsx';
 import { useAccountList } from './api.ts';
 import { STAGE_LABELS, STAGE_TONES } from './labels.ts';
 import { NewAccountDialog } from './NewAccountDialog.tsx';
@@ -48,9 +49,12 @@ export function AccountsPage() {
       <PageHeader
         title="Accounts"
         actions={
-          <Button variant="primary" onClick={() => setCreating(true)} title="New account (n)">
-            <Icon name="plus" className="size-4" /> New account
-          </Button>
+          <>
+            <ExportLink list="accounts" filters={{ q: q.trim() || undefined, lifecycleStage: stage || undefined }} />
+            <Button variant="primary" onClick={() => setCreating(true)} title="New account (n)">
+              <Icon name="plus" className="size-4" /> New account
+            </Button>
+          </>
         }
       />
       <div className="flex flex-col gap-2 sm:flex-row">

@@ -14,6 +14,7 @@ import { useRowNavigation } from '../../lib/useRowNavigation.ts';
 import { useUrlSearch } from '../../lib/useUrlSearch.ts';
 import { AccountName } from '../accounts/AccountName.tsx';
 import { useUserNames } from '../users/api.ts';
+import { ExportLink } from '../imports/ExportLink.tsx';
 import { useContactList } from './api.ts';
 import { contactName } from './labels.ts';
 import { NewContactDialog } from './NewContactDialog.tsx';
@@ -35,9 +36,12 @@ export function ContactsPage() {
       <PageHeader
         title="Contacts"
         actions={
-          <Button variant="primary" onClick={() => setCreating(true)} title="New contact (n)">
-            <Icon name="plus" className="size-4" /> New contact
-          </Button>
+          <>
+            <ExportLink list="contacts" filters={{ q: q.trim() || undefined }} />
+            <Button variant="primary" onClick={() => setCreating(true)} title="New contact (n)">
+              <Icon name="plus" className="size-4" /> New contact
+            </Button>
+          </>
         }
       />
       <SearchBox value={search} onChange={setSearch} label="Search contacts" placeholder="Search contacts by name or email" />

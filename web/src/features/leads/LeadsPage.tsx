@@ -15,8 +15,8 @@ import { formatDate, formatDateTime } from '../../lib/dates.ts';
 import { useShortcut } from '../../lib/shortcuts.ts';
 import { useUrlSearch } from '../../lib/useUrlSearch.ts';
 import { useRowNavigation } from '../../lib/useRowNavigation.ts';
-import { query } from '../../api/client.ts';
-import { canExport, canImport } from '../imports/roles.ts';
+import { ExportLink } from '../imports/ExportLink.tsx';
+import { canImport } from '../imports/roles.ts';
 import { useSession } from '../auth/session.tsx';
 import { useUserNames } from '../users/api.ts';
 import { useLeadList } from './api.ts';
@@ -67,11 +67,7 @@ export function LeadsPage() {
             <Link to="/leads/trash" className="inline-flex h-9 items-center gap-1.5 rounded-md px-3 text-sm font-medium text-slate-600 hover:bg-slate-100">
               <Icon name="trash" className="size-4" /> Trash
             </Link>
-            {canExport(me.user.role) && (
-              <a href={`/api/v1/leads/export.csv${query(leadQuery(view, me.user.id))}`} download className="inline-flex h-9 items-center gap-1.5 rounded-md px-3 text-sm font-medium text-slate-600 hover:bg-slate-100" title="Every lead of this view, as a CSV file">
-                Export CSV
-              </a>
-            )}
+            <ExportLink list="leads" filters={leadQuery(view, me.user.id)} />
             {canImport(me.user.role) && (
               <Link to="/leads/import" className="inline-flex h-9 items-center gap-1.5 rounded-md px-3 text-sm font-medium text-slate-600 hover:bg-slate-100">
                 Import
