@@ -23,7 +23,7 @@ const databaseFiles = files.filter((f) => !f.endsWith('model.test.ts') && !f.inc
 function run(label, list, env) {
   return new Promise((resolve) => {
     console.log(`\n=== ${label}: ${list.length} files ===`);
-    const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...list], {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=240000', '--test-reporter=spec', ...list], {
       cwd: root,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'inherit'],
