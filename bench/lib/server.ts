@@ -9,6 +9,8 @@ const cli = fileURLToPath(new URL('../../bin/leadflow.mjs', import.meta.url));
 export type BenchServer = {
   url: string;
   pid: number;
+  /** Throws, with the end of the server's output, if the server process has died. */
+  assertAlive: () => void;
   /** The server process's resident-set high-water mark so far, in MB (Linux), or null. */
   peakRssMb: () => Promise<number | null>;
   /**
@@ -57,7 +59,12 @@ export async function startBenchServer(env: Record<string, string>, options: { r
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  return { url, pid: child.pid!, peakRssMb: () => peakRssMb(child.pid!), cpuSeconds: () => cpuSeconds(child.pid!), stop };
+  const assertAlive = () => {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`The server died (${child.signalCode ?? `exit code ${child.exitCode}`}) during the run:\n${output}`);
+    }
+  };
+  return { url, pid: child.pid!, assertAlive, peakRssMb: () => peakRssMb(child.pid!), cpuSeconds: () => cpuSeconds(child.pid!), stop };
 }
 
 async function isReady(url: string): Promise<boolean> {

@@ -150,8 +150,9 @@ async function prepare(target: BenchDatabase, context: SuiteContext) {
 /** What the EXPLAINs of one scenario's filters found: median SQL time, indexes read, any sort. */
 type PlanSummary = { executionMs: number; indexes: string[]; sorts: boolean };
 
-/** The server's peak memory so far, as a metric column. */
+/** The server's peak memory so far, as a metric column; and proof the server survived the load. */
 async function peakRss(server: BenchServer): Promise<Record<string, number>> {
+  server.assertAlive();
   const mb = await server.peakRssMb();
   return mb === null ? {} : { 'server peak RSS MB': mb };
 }
