@@ -135,6 +135,9 @@ export async function runImport(db: Db, dataDir: string, orgId: string, id: stri
       if (step.done) break;
       next = batches.next();
       await (embedded ? last?.committed : beforeLast);
+      // PGlite hands its lock to whoever asks first once the event loop turns: without this turn,
+      // back-to-back batches kept every other query out until the import ended.
+      if (embedded) await new Promise((resolve) => setImmediate(resolve));
       if (options.signal?.aborted) throw new ImportStopped('Stopped on request');
       const batch = step.value;
       let wait: Promise<void> = Promise.resolve();

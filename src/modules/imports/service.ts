@@ -76,7 +76,8 @@ export function toImportView(row: ImportRow): ImportView {
     skipped: row.skipped,
     rejected: row.rejected,
     bytesRead,
-    percent: percentRead(bytesRead, row.sizeBytes, row.status === 'completed'),
+    // Nothing read yet counts as nothing, though the checkpoint already sits past the header.
+    percent: row.processed === 0 && row.status !== 'completed' ? 0 : percentRead(bytesRead, row.sizeBytes, row.status === 'completed'),
     error: row.error,
     createdBy: row.createdBy,
     createdAt: row.createdAt.toISOString(),
