@@ -118,7 +118,12 @@ async function runOn(kind: DatabaseKind, file: string, rows: number, facts: List
       let reported = 0;
       while (view.status === 'pending' || view.status === 'running') {
         await new Promise((done) => setTimeout(done, 250));
-        view = (await (await fetch(`${server.url}/api/v1/imports/${view.id}`, { headers })).json()) as typeof view;
+        try {
+          view = (await (await fetch(`${server.url}/api/v1/imports/${view.id}`, { headers, signal: AbortSignal.timeout(60_000) })).json()) as typeof view;
+        } catch (error) {
+          // After the import the worker scores the new leads; on PGlite that can keep a request waiting.
+          context.log(`${target.label}: progress poll failed (${(error as Error).message}); asking again`);
+        }
         if (view.percent >= reported + 10) {
           reported = view.percent - (view.percent % 10);
           context.log(`${target.label}: ${view.percent}% (${view.processed.toLocaleString('en')} rows)`);
