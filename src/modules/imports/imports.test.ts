@@ -197,6 +197,7 @@ describe('bad uploads', () => {
     await expectProblem(await upload(admin, 'Favourite colour\nblue'), 400, 'validation_failed', 'mapping');
     const noFile = await admin.request({ method: 'POST', url: '/api/v1/imports', ...(await import('./testing.ts')).multipart([{ name: 'dedupe', value: 'skip' }]) });
     await expectProblem(noFile, 400, 'validation_failed', 'file');
+    await expectProblem(await admin.post('/api/v1/imports', { file: 'a,b' }), 415, 'unsupported_media_type');
     assert.equal((await admin.get('/api/v1/imports')).json().data.length, 0);
     assert.deepEqual(await readdir(join(dataDir, 'uploads', admin.orgId)).catch(() => []), []);
   });

@@ -125,6 +125,7 @@ export function importRoutes(app: FastifyInstance, db: Db, config: Config, jobs:
       },
       handler: async (request) => {
         const actor = actorOf(request);
+        assertMultipart(request);
         let head: { bytes: Buffer; complete: boolean } | null = null;
         const fields: Record<string, string> = {};
         for await (const part of request.parts()) {
@@ -150,6 +151,7 @@ export function importRoutes(app: FastifyInstance, db: Db, config: Config, jobs:
       handler: async (request, reply) => {
         const actor = actorOf(request);
         if (!jobs) throw new AppError(503, 'jobs_unavailable', 'Background jobs are not running on this server');
+        assertMultipart(request);
         const id = newId();
         const storedPath = uploadPath(actor.orgId, id);
         const absolute = join(config.dataDir, storedPath);
@@ -288,6 +290,10 @@ function parseFields<T extends z.ZodType>(schema: T, fields: Record<string, stri
     throw validationFailed(parsed.error.issues.map((issue) => ({ field: issue.path.join('.') || String((issue as { keys?: string[] }).keys?.[0] ?? 'body'), message: issue.message })));
   }
   return parsed.data;
+}
+
+function assertMultipart(request: FastifyRequest): void {
+  if (!request.isMultipart()) throw new AppError(415, 'unsupported_media_type', 'Send the file as multipart/form-data, in a part named file');
 }
 
 const tooLarge = (maxMb: number) => new AppError(413, 'file_too_large', `The file is larger than ${maxMb} MB`);
