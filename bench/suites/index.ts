@@ -1,11 +1,13 @@
 import type { Suite } from '../lib/suite.ts';
 import { foundation } from './foundation.ts';
+import { routingSuite } from './routing.ts';
 import { importSuite } from './import.ts';
 import { pipeline } from './pipeline.ts';
 
 // Every suite `npm run bench` knows, in the order a full run takes them. One line per suite.
 export const suites: Suite[] = [
   foundation,
+  routingSuite,
   importSuite,
   pipeline,
 ];

@@ -485,24 +485,43 @@ export async function storeLeadScores(db: Db, actor: Actor, scores: { id: string
  * Sets the owner and territory routing decided. An owner change is a change of the lead (new
  * version, audited with the decision's reason); a territory is derived, like the score.
  */
-export async function setLeadRouting(tx: Db, actor: Actor, id: string, changes: { ownerId?: string | null; territoryId?: string | null }, reason: string | null): Promise<LeadView> {
+export async function setLeadRouting(
+  tx: Db,
+  actor: Actor,
+  id: string,
+  changes: { ownerId?: string | null; territoryId?: string | null },
+  reason: string | null,
+  seen?: LeadView,
+): Promise<LeadView> {
+  const write = async (before: { ownerId: string | null; territoryId: string | null; version: number }, guard: SQL | undefined) => {
+    const ownerChanges = changes.ownerId !== undefined && changes.ownerId !== before.ownerId;
+    const territoryChanges = changes.territoryId !== undefined && changes.territoryId !== before.territoryId;
+    if (!ownerChanges && !territoryChanges) return 'unchanged' as const;
+    const [updated] = await tx
+      .update(leads)
+      .set({
+        ...(territoryChanges ? { territoryId: changes.territoryId } : {}),
+        ...(ownerChanges ? { ownerId: changes.ownerId, version: before.version + 1, updatedAt: new Date() } : {}),
+      })
+      .where(and(byId(actor, id), guard))
+      .returning();
+    if (!updated) return null;
+    if (ownerChanges) {
+      await recordAudit(tx, actor, { entityType: 'lead', entityId: id, action: 'update', before: { ownerId: before.ownerId }, after: { ownerId: changes.ownerId }, reason });
+    }
+    return toLeadView(updated);
+  };
+  // The caller's view of the lead, while still the current version, saves reading it again (a new
+  // lead is routed in the transaction that created it); a lead changed meanwhile is read and locked.
+  if (seen) {
+    const written = await write(seen, eq(leads.version, seen.version));
+    if (written === 'unchanged') return seen;
+    if (written) return written;
+  }
   const [row] = await tx.select().from(leads).where(byId(actor, id)).for('update');
   if (!row) throw notFound('Lead');
-  const ownerChanges = changes.ownerId !== undefined && changes.ownerId !== row.ownerId;
-  const territoryChanges = changes.territoryId !== undefined && changes.territoryId !== row.territoryId;
-  if (!ownerChanges && !territoryChanges) return toLeadView(row);
-  const [updated] = await tx
-    .update(leads)
-    .set({
-      ...(territoryChanges ? { territoryId: changes.territoryId } : {}),
-      ...(ownerChanges ? { ownerId: changes.ownerId, version: row.version + 1, updatedAt: new Date() } : {}),
-    })
-    .where(byId(actor, id))
-    .returning();
-  if (ownerChanges) {
-    await recordAudit(tx, actor, { entityType: 'lead', entityId: id, action: 'update', before: { ownerId: row.ownerId }, after: { ownerId: changes.ownerId }, reason });
-  }
-  return toLeadView(updated!);
+  const written = await write(row, undefined);
+  return written === 'unchanged' || !written ? toLeadView(row) : written;
 }
 
 const OPEN_STATUSES: LeadStatus[] = ['new', 'working', 'nurture', 'qualified'];

@@ -13,7 +13,7 @@ import type { CandidateNote } from './distribution.model.ts';
 import { localDay } from './hours.model.ts';
 import { firstMatchingRule, needsAccount, type RoutableRecord, type RuleObject } from './rules.model.ts';
 import { routingDecisions } from './schema.ts';
-import { activeRuleSet, loadDirectory, loadTerritories, lockCounters, saveCounters, type Person, type StoredRuleSet } from './store.ts';
+import { activeRuleSet, applyAvailability, loadDirectory, loadTerritories, lockCounters, saveCounters, type Person, type StoredRuleSet } from './store.ts';
 import { resolveTerritory, type Placeable, type Placement } from './territories.model.ts';
 
 export const SUBJECT_TYPES = ['lead', 'account', 'opportunity'] as const;
@@ -80,7 +80,8 @@ export async function route(tx: Db, actor: Actor, request: RouteRequest): Promis
   const match = firstMatchingRule(ruleSet.rules, arrival.record);
   const target = match ? poolFor(match.rule, ruleSet.object, arrival, directory) : null;
   const involved = [...(target?.pool ?? []), account?.ownerId, ruleSet.fallbackOwnerId].filter((id): id is string => Boolean(id) && Boolean(people.get(id!)));
-  const locked = await lockCounters(tx, actor.orgId, target && target.pool.length ? target.key : null, involved);
+  const { availability, ...locked } = await lockCounters(tx, actor.orgId, target && target.pool.length ? target.key : null, involved);
+  applyAvailability(people, availability);
   const openLoad = match?.rule.strategy === 'load_balanced' ? await openLoadOf(tx, actor, ruleSet.object, target!.pool, request.subject.id) : {};
   const counters = { ...locked, openLoad };
 

@@ -38,9 +38,26 @@ export type Decision = {
 export const memberRoleFor = (object: RuleObject): TerritoryRole => (object === 'lead_qualified' ? 'executive' : 'rep');
 
 /** The people a rule points at for this record, and the key their rotation is kept under. */
+// A territory's people in a role, per directory: the same lists serve every decision.
+const membersByDirectory = new WeakMap<Directory, Map<string, string[]>>();
+function territoryMembersOf(directory: Directory, territoryId: string, role: TerritoryRole): string[] {
+  let cache = membersByDirectory.get(directory);
+  if (!cache) {
+    cache = new Map();
+    membersByDirectory.set(directory, cache);
+  }
+  const key = `${territoryId}:${role}`;
+  let members = cache.get(key);
+  if (!members) {
+    members = (directory.territoryMembers[territoryId] ?? []).filter((m) => m.role === role).map((m) => m.userId);
+    cache.set(key, members);
+  }
+  return members;
+}
+
 export function poolFor(rule: Rule, object: RuleObject, arrival: Arrival, directory: Directory): { pool: string[]; key: string; label: string } {
   const role = memberRoleFor(object);
-  const membersOf = (territoryId: string) => (directory.territoryMembers[territoryId] ?? []).filter((m) => m.role === role).map((m) => m.userId);
+  const membersOf = (territoryId: string) => territoryMembersOf(directory, territoryId, role);
   switch (rule.target.type) {
     case 'team':
       return { pool: directory.teams[rule.target.teamId] ?? [], key: `team:${rule.target.teamId}`, label: 'the team' };
@@ -81,59 +98,56 @@ export function decide(ruleSet: RuleSet, arrival: Arrival, directory: Directory,
   const people = directory.people;
   const territoryId = arrival.territory?.territoryId ?? null;
   const match = firstMatchingRule(ruleSet.rules, arrival.record);
-  const base = { territoryId, rotationKey: null, rotation: null } as const;
-  const parts: string[] = [];
-  let candidates: CandidateNote[] = [];
+  if (!match) {
+    const parts = [ruleSet.rules.length ? 'no rule matched' : 'the rule set has no rules'];
+    return fallback(ruleSet, parts, { ownerId: null, ruleId: null, ruleIndex: null, ruleName: null, reason: '', candidates: [], rotationKey: null, rotation: null, territoryId }, people, counters, now, excluded);
+  }
+  const { rule, index, evidence } = match;
+  const parts = [`rule ${index + 1} "${rule.name}" matched${evidence.length ? `: ${evidence.join(', ')}` : ' (no conditions)'}`];
+  // Every decision is built with the same fields in the same order: one object shape, cheap to make.
+  const made = (ownerId: string | null, candidates: CandidateNote[], rotationKey: string | null, rotation: Rotation | null): Decision => ({
+    ownerId,
+    ruleId: rule.id,
+    ruleIndex: index,
+    ruleName: rule.name,
+    reason: parts.join('; '),
+    candidates,
+    rotationKey,
+    rotation,
+    territoryId,
+  });
 
-  if (match) {
-    const { rule, index, evidence } = match;
-    parts.push(`rule ${index + 1} "${rule.name}" matched${evidence.length ? `: ${evidence.join(', ')}` : ' (no conditions)'}`);
-    const ruleFields = { ruleId: rule.id, ruleIndex: index, ruleName: rule.name };
-
-    const ownerId = arrival.account?.ownerId;
-    if (rule.accountOwnerFirst && arrival.account && ownerId && !excluded.has(ownerId)) {
-      const why = unavailableBecause(people[ownerId], now, counters);
-      const ownerName = people[ownerId]?.name ?? ownerId;
-      if (why === null) {
-        parts.push(`account owner first → ${ownerName} (owner of ${arrival.account.name})`);
-        return { ...base, ...ruleFields, ownerId, reason: parts.join('; '), candidates: [{ userId: ownerId, name: ownerName, available: true, note: 'account owner' }] };
-      }
-      parts.push(`account owner ${ownerName} (${arrival.account.name}) cannot take it (${why})`);
+  const accountOwner = arrival.account?.ownerId;
+  if (rule.accountOwnerFirst && arrival.account && accountOwner && !excluded.has(accountOwner)) {
+    const why = unavailableBecause(people[accountOwner], now, counters);
+    const ownerName = people[accountOwner]?.name ?? accountOwner;
+    if (why === null) {
+      parts.push(`account owner first → ${ownerName} (owner of ${arrival.account.name})`);
+      return made(accountOwner, [{ userId: accountOwner, name: ownerName, available: true, note: 'account owner' }], null, null);
     }
-
-    const { pool, key, label } = poolFor(rule, ruleSet.object, arrival, directory);
-    const choice = distribute({
-      strategy: rule.strategy,
-      pool,
-      exclude: excluded,
-      weights: rule.weights,
-      rotation: counters.rotations[key] ?? emptyRotation(),
-      people,
-      counters,
-      now,
-    });
-    candidates = choice.considered;
-    if (choice.ownerId) {
-      parts.push(choice.how);
-      return { ...base, ...ruleFields, ownerId: choice.ownerId, reason: parts.join('; '), candidates, rotationKey: key, rotation: choice.rotation };
-    }
-    parts.push(pool.length ? choice.how : `nobody in ${label}`);
-    return fallback(ruleSet, parts, { ...base, ...ruleFields, candidates }, people, counters, now, excluded);
+    parts.push(`account owner ${ownerName} (${arrival.account.name}) cannot take it (${why})`);
   }
 
-  parts.push(ruleSet.rules.length ? 'no rule matched' : 'the rule set has no rules');
-  return fallback(ruleSet, parts, { ...base, ruleId: null, ruleIndex: null, ruleName: null, candidates }, people, counters, now, excluded);
+  const { pool, key, label } = poolFor(rule, ruleSet.object, arrival, directory);
+  const choice = distribute({
+    strategy: rule.strategy,
+    pool,
+    exclude: excluded,
+    weights: rule.weights,
+    rotation: counters.rotations[key] ?? emptyRotation(),
+    people,
+    counters,
+    now,
+  });
+  if (choice.ownerId) {
+    parts.push(choice.how);
+    return made(choice.ownerId, choice.considered, key, choice.rotation);
+  }
+  parts.push(pool.length ? choice.how : `nobody in ${label}`);
+  return fallback(ruleSet, parts, made(null, choice.considered, null, null), people, counters, now, excluded);
 }
 
-function fallback(
-  ruleSet: RuleSet,
-  parts: string[],
-  decision: Omit<Decision, 'ownerId' | 'reason'>,
-  people: Record<string, Candidate>,
-  counters: Counters,
-  now: Date,
-  excluded: Set<string>,
-): Decision {
+function fallback(ruleSet: RuleSet, parts: string[], decision: Decision, people: Record<string, Candidate>, counters: Counters, now: Date, excluded: Set<string>): Decision {
   const fallbackId = ruleSet.fallbackOwnerId;
   if (!fallbackId) return { ...decision, ownerId: null, reason: [...parts, 'no fallback owner; left unassigned'].join('; ') };
   const name = people[fallbackId]?.name ?? fallbackId;

@@ -36,15 +36,15 @@ export function assignedOn(counters: Counters, userId: string, day: string): num
   return entry && entry.day === day ? entry.count : 0;
 }
 
-/** Why someone cannot take a record right now, or null when they can. */
-export function unavailableBecause(candidate: Candidate | undefined, now: Date, counters: Counters): string | null {
+/** Why someone cannot take a record right now (with `extra` more today), or null when they can. */
+export function unavailableBecause(candidate: Candidate | undefined, now: Date, counters: Counters, extra = 0): string | null {
   if (!candidate) return 'not a user here';
   if (!candidate.active) return 'deactivated';
   if (candidate.outOfOfficeUntil !== null && candidate.outOfOfficeUntil > now.getTime()) {
     return `out of office until ${new Date(candidate.outOfOfficeUntil).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
   }
   if (candidate.workingHours && !isOpen(now, candidate.timeZone, candidate.workingHours)) return 'outside working hours';
-  if (candidate.dailyCap !== null && assignedOn(counters, candidate.userId, localDay(now, candidate.timeZone)) >= candidate.dailyCap) {
+  if (candidate.dailyCap !== null && assignedOn(counters, candidate.userId, localDay(now, candidate.timeZone)) + extra >= candidate.dailyCap) {
     return `daily cap of ${candidate.dailyCap} reached`;
   }
   return null;
@@ -82,28 +82,37 @@ const STRATEGY_NAMES: Record<Strategy, string> = {
 
 const nameOf = (people: Readonly<Record<string, Candidate>>, userId: string) => people[userId]?.name ?? userId;
 
-/** The pool in turn order, starting with the first person after the one who had the last turn. */
-function turnOrder(pool: readonly string[], last: string | null): string[] {
-  const sorted = [...new Set(pool)].sort();
-  if (last === null) return sorted;
-  const start = sorted.findIndex((id) => id > last);
-  return start <= 0 ? sorted : [...sorted.slice(start), ...sorted.slice(0, start)];
+// Pools are the same few arrays decision after decision (a team, a territory's reps): sorted once.
+const sortedPools = new WeakMap<readonly string[], string[]>();
+function sortedPool(pool: readonly string[]): string[] {
+  let sorted = sortedPools.get(pool);
+  if (!sorted) {
+    sorted = [...new Set(pool)].sort();
+    sortedPools.set(pool, sorted);
+  }
+  return sorted;
 }
 
-function choose(strategy: Strategy, order: string[], weights: Record<string, number> | undefined, rotation: Rotation, openLoad: Record<string, number>): { ownerId: string; rotation: Rotation } | null {
+/** Turns go by user id: the first turn is the first person after the one who had the last. */
+function turnStart(sorted: readonly string[], last: string | null): number {
+  if (last === null) return 0;
+  const start = sorted.findIndex((id) => id > last);
+  return start < 0 ? 0 : start;
+}
+
+function choose(strategy: Strategy, order: readonly string[], weights: Record<string, number> | undefined, rotation: Rotation, loadOf: (id: string) => number): { ownerId: string; rotation: Rotation } | null {
   if (order.length === 0) return null;
   if (strategy === 'round_robin') return { ownerId: order[0]!, rotation: { last: order[0]!, credits: rotation.credits } };
   if (strategy === 'load_balanced') {
     // Fewest open records first; among equals, whoever is next in turn.
     let best = order[0]!;
-    for (const id of order) if ((openLoad[id] ?? 0) < (openLoad[best] ?? 0)) best = id;
+    for (const id of order) if (loadOf(id) < loadOf(best)) best = id;
     return { ownerId: best, rotation: { last: best, credits: rotation.credits } };
   }
   // Smooth weighted round-robin (as nginx does it): everyone available earns their weight, the
   // richest takes the turn and pays the total back. Over one cycle of sum(weights) turns each
   // person gets exactly their weight, spread out rather than in runs.
-  const credits: Record<string, number> = {};
-  for (const [id, credit] of Object.entries(rotation.credits)) credits[id] = credit;
+  const credits: Record<string, number> = { ...rotation.credits };
   let total = 0;
   let best: string | null = null;
   for (const id of order) {
@@ -118,38 +127,41 @@ function choose(strategy: Strategy, order: string[], weights: Record<string, num
 
 /** Who gets the record among the pool, by the strategy, skipping whoever cannot take it now. */
 export function distribute(input: Distribution): Choice {
-  const { people, counters, now } = input;
-  const members = new Set(input.pool);
+  const { people, counters, now, exclude } = input;
+  const sorted = sortedPool(input.pool);
+  const size = sorted.length;
   const considered: CandidateNote[] = [];
   const available: string[] = [];
-  for (const id of turnOrder(input.pool, input.rotation.last)) {
-    const why = input.exclude?.has(id) ? 'excluded' : unavailableBecause(people[id], now, counters);
+  const start = turnStart(sorted, input.rotation.last);
+  for (let i = 0; i < size; i += 1) {
+    const id = sorted[(start + i) % size]!;
+    const why = exclude?.has(id) ? 'excluded' : unavailableBecause(people[id], now, counters);
     const note = why ?? (input.strategy === 'load_balanced' ? `${counters.openLoad[id] ?? 0} open` : null);
     considered.push({ userId: id, name: nameOf(people, id), available: why === null, note });
     if (why === null) available.push(id);
   }
   // Credits of people who left the pool would distort the others' shares.
-  const rotation: Rotation = { last: input.rotation.last, credits: Object.fromEntries(Object.entries(input.rotation.credits).filter(([id]) => members.has(id))) };
-  const chosen = choose(input.strategy, available, input.weights, rotation, counters.openLoad);
+  const rotation: Rotation =
+    input.strategy === 'weighted_round_robin'
+      ? { last: input.rotation.last, credits: Object.fromEntries(Object.entries(input.rotation.credits).filter(([id]) => sorted.includes(id))) }
+      : input.rotation;
+  const loadOf = (id: string) => counters.openLoad[id] ?? 0;
+  const chosen = choose(input.strategy, available, input.weights, rotation, loadOf);
   if (!chosen) {
-    const how = input.pool.length === 0 ? 'nobody to assign to' : `nobody available (${considered.map((c) => `${c.name}: ${c.note}`).join('; ')})`;
+    const how = size === 0 ? 'nobody to assign to' : `nobody available (${considered.map((c) => `${c.name}: ${c.note}`).join('; ')})`;
     return { ownerId: null, how, considered, rotation: null };
   }
-  // Who would be next, were another record to arrive now: the rep can see the queue move.
-  const after = recordAssignment(cloneCounters(counters, chosen.ownerId), chosen.ownerId, people[chosen.ownerId]!, now);
-  const nextAvailable = turnOrder(input.pool, chosen.ownerId).filter((id) => !input.exclude?.has(id) && unavailableBecause(people[id], now, after) === null);
-  const next = choose(input.strategy, nextAvailable, input.weights, chosen.rotation, after.openLoad);
+  // Who would be next, were another record to arrive now (with this one counted): the rep can see the queue move.
+  const owner = chosen.ownerId;
+  const nextAvailable: string[] = [];
+  const nextStart = turnStart(sorted, owner);
+  for (let i = 0; i < size; i += 1) {
+    const id = sorted[(nextStart + i) % size]!;
+    if (!exclude?.has(id) && unavailableBecause(people[id], now, counters, id === owner ? 1 : 0) === null) nextAvailable.push(id);
+  }
+  const next = choose(input.strategy, nextAvailable, input.weights, chosen.rotation, (id) => loadOf(id) + (id === owner ? 1 : 0));
   const nextText = next ? `, next is ${nameOf(people, next.ownerId)}` : ', then nobody is available';
-  return { ownerId: chosen.ownerId, how: `${STRATEGY_NAMES[input.strategy]} → ${nameOf(people, chosen.ownerId)}${nextText}`, considered, rotation: chosen.rotation };
-}
-
-/** Enough of a copy of the counters to move one person's numbers without touching the original. */
-function cloneCounters(counters: Counters, userId: string): Counters {
-  return {
-    rotations: counters.rotations,
-    assignedToday: { ...counters.assignedToday, [userId]: { ...(counters.assignedToday[userId] ?? { day: '', count: 0 }) } },
-    openLoad: { ...counters.openLoad },
-  };
+  return { ownerId: owner, how: `${STRATEGY_NAMES[input.strategy]} → ${nameOf(people, owner)}${nextText}`, considered, rotation: chosen.rotation };
 }
 
 /** Counts a new record for its owner: one more today (in their time zone) and one more open. */
@@ -161,12 +173,19 @@ export function recordAssignment(counters: Counters, userId: string, candidate: 
   return counters;
 }
 
+const poolKeys = new WeakMap<readonly string[], string>();
+
 /** A short stable key for a list of people, so a rotation over the same people continues. */
 export function poolKey(userIds: readonly string[]): string {
-  let hash = 0x811c9dc5;
-  for (const char of [...new Set(userIds)].sort().join(',')) {
-    hash ^= char.charCodeAt(0);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
+  let key = poolKeys.get(userIds);
+  if (key === undefined) {
+    let hash = 0x811c9dc5;
+    for (const char of sortedPool(userIds).join(',')) {
+      hash ^= char.charCodeAt(0);
+      hash = Math.imul(hash, 0x01000193) >>> 0;
+    }
+    key = hash.toString(16).padStart(8, '0');
+    poolKeys.set(userIds, key);
   }
-  return hash.toString(16).padStart(8, '0');
+  return key;
 }

@@ -102,18 +102,17 @@ export async function dryRun(db: Db, actor: Actor, ruleSetId: string, options: {
   const ruleSet = await ruleSetById(db, actor.orgId, ruleSetId);
   const territoryData = await loadTerritories(db, actor.orgId);
   const subjects = await lastRecords(db, actor, ruleSet, options.lastN, territoryData.map);
-  const { directory, people } = await loadDirectory(db, actor, territoryData);
-  const counters = options.counters ?? (await currentCounters(db, actor, ruleSet, [...people.keys()]));
+  const snapshot = await counterSnapshot(db, actor.orgId);
+  const { directory, people } = await loadDirectory(db, actor, territoryData, snapshot.availability);
+  const counters = options.counters ?? { rotations: snapshot.rotations, assignedToday: snapshot.assignedToday, openLoad: await openLoadOf(db, actor, ruleSet, [...people.keys()]) };
   const now = options.at ?? new Date();
   const decisions = simulate(ruleSet, subjects.map((s) => s.arrival), directory, counters, { now });
   return summarise(ruleSet, subjects, decisions, (id) => (id ? (people.get(id)?.name ?? id) : 'Unassigned'), now);
 }
 
-/** Today's counters as they stand, with the open load the rule set's strategies read. */
-export async function currentCounters(db: Db, actor: Actor, ruleSet: Pick<StoredRuleSet, 'object'>, userIds: string[]): Promise<Counters> {
-  const snapshot = await counterSnapshot(db, actor.orgId);
-  const openLoad = ruleSet.object === 'account' ? await accountCountsByOwner(db, actor, userIds) : await openLeadCounts(db, actor, userIds);
-  return { ...snapshot, openLoad };
+/** Open records per person, as the rule set's load-balancing counts them. */
+function openLoadOf(db: Db, actor: Actor, ruleSet: Pick<StoredRuleSet, 'object'>, userIds: string[]): Promise<Record<string, number>> {
+  return ruleSet.object === 'account' ? accountCountsByOwner(db, actor, userIds) : openLeadCounts(db, actor, userIds);
 }
 
 function summarise(ruleSet: StoredRuleSet, subjects: Subject[], decisions: Decision[], nameOf: (id: string | null) => string, now: Date): DryRun {

@@ -19,7 +19,7 @@ import { getLeadQualification } from '../qualification/service.ts';
 import { getUser } from '../users/service.ts';
 import { recordDecision, route } from './assignment.service.ts';
 import { MAIL_QUEUE, tell, type MailJob } from './notices.ts';
-import { queueInTransaction } from './runtime.ts';
+import { queueInTransaction, routingRuntime } from './runtime.ts';
 import { handoffs } from './schema.ts';
 import { isFirstTouchKind } from './sla.model.ts';
 import { cancelClocks, clocksOf, startClock, stopClocks, type ClockView } from './sla.service.ts';
@@ -182,7 +182,7 @@ export async function routeOpportunity(tx: Db, actor: Actor, request: HandoffReq
     );
   }
   if (request.outbox) request.outbox.push(...mails);
-  else if (mails.length) await queueInTransaction<MailJob>(tx, MAIL_QUEUE, { mails });
+  else if (mails.length && routingRuntime()?.mailer.configured) await queueInTransaction<MailJob>(tx, MAIL_QUEUE, { mails });
   return toView(row!, clock ? [clock] : []);
 }
 

@@ -83,9 +83,19 @@ function instantOf(localMs: number, timeZone: string): number {
   return guess;
 }
 
+// The local day changes only at a local midnight, which falls on a quarter hour like any offset
+// switch: per zone, the last quarter hour asked about and its day answer most calls at once.
+const lastDay = new Map<string, { quarter: number; day: string }>();
+
 /** The local calendar day ("2025-06-16") at an instant: daily caps reset at the user's midnight. */
 export function localDay(at: Date, timeZone: string): string {
-  return wallClock(at.getTime(), timeZone).toISOString().slice(0, 10);
+  const ms = at.getTime();
+  const quarter = Math.floor(ms / QUARTER_HOUR);
+  const cached = lastDay.get(timeZone);
+  if (cached && cached.quarter === quarter) return cached.day;
+  const day = wallClock(ms, timeZone).toISOString().slice(0, 10);
+  lastDay.set(timeZone, { quarter, day });
+  return day;
 }
 
 /** Whether the weekly hours are open at this instant in the zone (holidays closed). */

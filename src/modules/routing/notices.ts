@@ -3,7 +3,7 @@
 import type { Actor } from '../../core/actor.ts';
 import type { Db } from '../../core/db.ts';
 import { notify, type NotificationMessage, type Outbox } from '../notifications/service.ts';
-import { queueInTransaction } from './runtime.ts';
+import { queueInTransaction, routingRuntime } from './runtime.ts';
 
 export const MAIL_QUEUE = 'routing-mail';
 
@@ -14,6 +14,7 @@ export async function tell(tx: Db, actor: Actor, userIds: readonly (string | nul
   const mails: Outbox = [];
   const notified = await notify(tx, actor, userIds, message, mails);
   if (outbox) outbox.push(...mails);
-  else if (mails.length) await queueInTransaction<MailJob>(tx, MAIL_QUEUE, { mails });
+  // Without an SMTP server the mailer only logs; no job is worth queueing for that.
+  else if (mails.length && routingRuntime()?.mailer.configured) await queueInTransaction<MailJob>(tx, MAIL_QUEUE, { mails });
   return notified;
 }

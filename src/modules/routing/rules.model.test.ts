@@ -50,6 +50,29 @@ describe('conditions', () => {
     assert.equal(holds({ field: 'region', op: 'equals', value: '' }, { region: '' }), false);
   });
 
+  // The documented comparison, written plainly: the compiled conditions must agree with it.
+  function same(actual: unknown, expected: string | number | boolean): boolean {
+    if (typeof actual === 'string' && typeof expected === 'string') return actual.trim().toLowerCase() === expected.trim().toLowerCase();
+    if (typeof actual === 'number' && typeof expected === 'string') return expected.trim() !== '' && actual === Number(expected);
+    if (typeof actual === 'string' && typeof expected === 'number') return actual.trim() !== '' && Number(actual) === expected;
+    return actual === expected;
+  }
+  const blank = (v: unknown) => v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0);
+
+  test('equals, in and their negations compare text without case, and numbers with their text, for any values', () => {
+    const value = fc.oneof(fc.constantFrom('DE', ' de ', 'Ab', '', '10', ' 10', '1e1', 'x'), fc.integer({ min: -3, max: 12 }), fc.boolean(), fc.constant(null));
+    const expected = fc.oneof(fc.constantFrom('DE', 'de', 'ab', '10', ' ', '0010'), fc.integer({ min: -3, max: 12 }), fc.boolean());
+    fc.assert(
+      fc.property(value, expected, fc.array(expected, { minLength: 1, maxLength: 4 }), (actual, one, list) => {
+        const record = { f: actual };
+        assert.equal(holds({ field: 'f', op: 'equals', value: one }, record), !blank(actual) && same(actual, one));
+        assert.equal(holds({ field: 'f', op: 'in', values: list }, record), !blank(actual) && list.some((v) => same(actual, v)));
+        assert.equal(holds({ field: 'f', op: 'not_in', values: list }, record), blank(actual) || !list.some((v) => same(actual, v)));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   test('negations are exact complements of their tests', () => {
     const value = fc.oneof(fc.constantFrom('DE', 'de', 'AT', '', '10', 'x'), fc.integer({ min: -5, max: 20 }), fc.constant(null));
     fc.assert(
@@ -108,6 +131,31 @@ describe('rule order', () => {
         const expected = list.findIndex((r) => r.conditions.length === 0 || (r.match === 'all' ? r.conditions.every((c) => holds(c)) : r.conditions.some((c) => holds(c))));
         assert.equal(firstMatchingRule(list, lead)?.index ?? -1, expected);
       }),
+    );
+  });
+});
+
+describe('the rule index', () => {
+  test('indexed matching picks exactly the rule plain ordered matching picks, for any rules and records', () => {
+    const word = fc.constantFrom('DE', ' de', 'AT', 'Software', 'software ', 'Retail', '10', '');
+    const value = fc.oneof(word, fc.integer({ min: 0, max: 20 }), fc.boolean());
+    const condition = fc.oneof(
+      fc.record({ field: fc.constantFrom('country', 'industry', 'size'), op: fc.constant('equals' as const), value }),
+      fc.record({ field: fc.constantFrom('country', 'industry', 'size'), op: fc.constant('in' as const), values: fc.array(value, { minLength: 1, maxLength: 3 }) }),
+      fc.record({ field: fc.constantFrom('country', 'industry'), op: fc.constant('not_in' as const), values: fc.array(word, { minLength: 1, maxLength: 2 }) }),
+      fc.record({ field: fc.constant('size'), op: fc.constant('range' as const), min: fc.integer({ min: 0, max: 10 }), max: fc.integer({ min: 10, max: 20 }) }),
+      fc.record({ field: fc.constantFrom('country', 'size'), op: fc.constantFrom('exists' as const, 'not_exists' as const) }),
+    );
+    const record = fc.record({ country: fc.oneof(word, fc.constant(null)), industry: fc.oneof(word, fc.constant(null), fc.integer({ min: 0, max: 20 })), size: fc.oneof(fc.integer({ min: 0, max: 20 }), word, fc.constant(null)) });
+    fc.assert(
+      fc.property(fc.array(fc.record({ conditions: fc.array(condition, { maxLength: 3 }), match: fc.constantFrom('all' as const, 'any' as const) }), { maxLength: 12 }), fc.array(record, { minLength: 1, maxLength: 5 }), (specs, records) => {
+        const list = specs.map((spec, i) => rule(`r${i}`, `Rule ${i}`, spec.conditions as Condition[], spec.match));
+        for (const r of records) {
+          const plain = list.findIndex((x) => x.conditions.length === 0 || (x.match === 'all' ? x.conditions.every((c) => holds(c, r)) : x.conditions.some((c) => holds(c, r))));
+          assert.equal(firstMatchingRule(list, r)?.index ?? -1, plain);
+        }
+      }),
+      { numRuns: 2000 },
     );
   });
 });

@@ -83,47 +83,98 @@ export type RoutableRecord = Record<string, unknown>;
 
 const isBlank = (value: unknown) => value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
 
-function same(actual: unknown, expected: Scalar): boolean {
-  if (typeof actual === 'string' && typeof expected === 'string') return actual.trim().toLowerCase() === expected.trim().toLowerCase();
-  if (typeof actual === 'number' && typeof expected === 'string') return expected.trim() !== '' && actual === Number(expected);
-  if (typeof actual === 'string' && typeof expected === 'number') return actual.trim() !== '' && Number(actual) === expected;
-  return actual === expected;
+/**
+ * How a value compares with what a condition names: text without case or surrounding spaces, a
+ * number with its digits as text ("250" = 250), anything else only with itself. Compiled once
+ * per list of values, so a rule set is matched without re-reading its conditions.
+ */
+// A record's text is compared with many rules' values; lower-casing it once per distinct text
+// (countries, industries, sources repeat endlessly) keeps matching free of allocations.
+const normalised = new Map<string, string>();
+function normal(text: string): string {
+  let value = normalised.get(text);
+  if (value === undefined) {
+    value = text.trim().toLowerCase();
+    if (normalised.size >= 10_000) normalised.clear();
+    normalised.set(text, value);
+  }
+  return value;
+}
+
+function sameAsAnyOf(values: readonly Scalar[]): (actual: unknown) => boolean {
+  const texts = new Set(values.filter((v): v is string => typeof v === 'string').map((v) => v.trim().toLowerCase()));
+  const textNumbers = new Set(values.filter((v): v is string => typeof v === 'string' && v.trim() !== '').map(Number).filter((n) => !Number.isNaN(n)));
+  const numbers = new Set(values.filter((v): v is number => typeof v === 'number' && !Number.isNaN(v)));
+  return (actual) => {
+    if (typeof actual === 'string') {
+      if (texts.has(normal(actual))) return true;
+      return numbers.size > 0 && actual.trim() !== '' && numbers.has(Number(actual));
+    }
+    if (typeof actual === 'number') return textNumbers.has(actual) || numbers.has(actual);
+    return values.includes(actual as Scalar);
+  };
 }
 
 const numeric = (value: unknown): number | null => (typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : null);
 
-/** Whether one condition holds for the record. A missing value fails every test but not_equals, not_in and not_exists. */
-export function conditionHolds(condition: Condition, record: RoutableRecord): boolean {
-  const actual = record[condition.field];
+type Test = (record: RoutableRecord) => boolean;
+
+function compileCondition(condition: Condition): Test {
+  const field = condition.field;
   switch (condition.op) {
     case 'exists':
-      return !isBlank(actual);
+      return (r) => !isBlank(r[field]);
     case 'not_exists':
-      return isBlank(actual);
+      return (r) => isBlank(r[field]);
     case 'equals':
-      return !isBlank(actual) && same(actual, condition.value!);
+    case 'in': {
+      const matches = sameAsAnyOf(condition.op === 'in' ? condition.values! : [condition.value!]);
+      return (r) => !isBlank(r[field]) && matches(r[field]);
+    }
     case 'not_equals':
-      return isBlank(actual) || !same(actual, condition.value!);
-    case 'in':
-      return !isBlank(actual) && condition.values!.some((v) => same(actual, v));
-    case 'not_in':
-      return isBlank(actual) || !condition.values!.some((v) => same(actual, v));
-    case 'contains':
-      if (Array.isArray(actual)) return actual.some((item) => same(item, condition.value!));
-      return typeof actual === 'string' && actual.toLowerCase().includes(String(condition.value).toLowerCase());
+    case 'not_in': {
+      const matches = sameAsAnyOf(condition.op === 'not_in' ? condition.values! : [condition.value!]);
+      return (r) => isBlank(r[field]) || !matches(r[field]);
+    }
+    case 'contains': {
+      const matches = sameAsAnyOf([condition.value!]);
+      const part = String(condition.value).toLowerCase();
+      return (r) => {
+        const actual = r[field];
+        if (Array.isArray(actual)) return actual.some(matches);
+        return typeof actual === 'string' && actual.toLowerCase().includes(part);
+      };
+    }
     case 'range': {
-      const n = numeric(actual);
-      return n !== null && (condition.min === undefined || n >= condition.min) && (condition.max === undefined || n <= condition.max);
+      const min = condition.min ?? -Infinity;
+      const max = condition.max ?? Infinity;
+      return (r) => {
+        const n = numeric(r[field]);
+        return n !== null && n >= min && n <= max;
+      };
     }
-    case 'above': {
-      const n = numeric(actual);
-      return n !== null && n > Number(condition.value);
-    }
+    case 'above':
     case 'below': {
-      const n = numeric(actual);
-      return n !== null && n < Number(condition.value);
+      const bound = Number(condition.value);
+      const above = condition.op === 'above';
+      return (r) => {
+        const n = numeric(r[field]);
+        return n !== null && (above ? n > bound : n < bound);
+      };
     }
   }
+}
+
+const compiledConditions = new WeakMap<Condition, Test>();
+
+/** Whether one condition holds for the record. A missing value fails every test but not_equals, not_in and not_exists. */
+export function conditionHolds(condition: Condition, record: RoutableRecord): boolean {
+  let test = compiledConditions.get(condition);
+  if (!test) {
+    test = compileCondition(condition);
+    compiledConditions.set(condition, test);
+  }
+  return test(record);
 }
 
 export type RuleMatch = { rule: Rule; index: number; evidence: string[] };
@@ -136,19 +187,106 @@ const shown = (value: unknown) => (isBlank(value) ? '(empty)' : String(value));
  * matches everything.
  */
 export function firstMatchingRule(rules: readonly Rule[], record: RoutableRecord): RuleMatch | null {
-  for (let index = 0; index < rules.length; index += 1) {
-    const rule = rules[index]!;
-    const conditions = rule.conditions;
-    let matched: boolean;
-    if (conditions.length === 0) matched = true;
-    else if (rule.match === 'all') matched = conditions.every((c) => conditionHolds(c, record));
-    else matched = conditions.some((c) => conditionHolds(c, record));
+  const compiled = compileRules(rules);
+  for (const index of candidateRules(compiled, record)) {
+    const { rule, tests } = compiled.rules[index]!;
+    let matched = tests.length === 0;
+    if (!matched && rule.match === 'all') {
+      matched = true;
+      for (const test of tests) {
+        if (!test(record)) {
+          matched = false;
+          break;
+        }
+      }
+    } else if (!matched) {
+      for (const test of tests) {
+        if (test(record)) {
+          matched = true;
+          break;
+        }
+      }
+    }
     if (!matched) continue;
-    const holding = rule.match === 'all' ? conditions : conditions.filter((c) => conditionHolds(c, record));
+    const holding = rule.match === 'all' ? rule.conditions : rule.conditions.filter((_, i) => tests[i]!(record));
     const evidence = [...new Set(holding.map((c) => c.field))].map((field) => `${field}=${shown(record[field])}`);
     return { rule, index, evidence };
   }
   return null;
+}
+
+/**
+ * A rule list compiled once, with an index: an "all" rule that requires a field to equal (or be
+ * in) some words can only match a record whose field is one of those words, so a record is tried
+ * only against the rules its own words point at, plus the rules no index covers, in rule order.
+ * With 100 rules by country and industry a lead is tried against a handful, not all 100.
+ */
+type CompiledRules = {
+  rules: { rule: Rule; tests: Test[] }[];
+  unindexed: number[];
+  byWord: Map<string, Map<string, number[]>>;
+};
+
+const compiledRules = new WeakMap<readonly Rule[], CompiledRules>();
+
+/** A condition's words, when it can only hold for a text field equal to one of them. */
+function requiredWords(rule: Rule): { field: string; words: string[] } | null {
+  if (rule.match !== 'all') return null;
+  for (const condition of rule.conditions) {
+    if (condition.op !== 'equals' && condition.op !== 'in') continue;
+    const values = condition.op === 'in' ? condition.values! : [condition.value!];
+    // Text that reads as a number also matches numbers; such a condition is not indexed.
+    if (values.every((v) => typeof v === 'string' && v.trim() !== '' && Number.isNaN(Number(v)))) {
+      return { field: condition.field, words: (values as string[]).map((v) => v.trim().toLowerCase()) };
+    }
+  }
+  return null;
+}
+
+function compileRules(rules: readonly Rule[]): CompiledRules {
+  let compiled = compiledRules.get(rules);
+  if (compiled) return compiled;
+  compiled = { rules: rules.map((rule) => ({ rule, tests: rule.conditions.map(compileCondition) })), unindexed: [], byWord: new Map() };
+  rules.forEach((rule, index) => {
+    const required = requiredWords(rule);
+    if (!required) {
+      compiled!.unindexed.push(index);
+      return;
+    }
+    let words = compiled!.byWord.get(required.field);
+    if (!words) compiled!.byWord.set(required.field, (words = new Map()));
+    for (const word of new Set(required.words)) {
+      const list = words.get(word) ?? [];
+      list.push(index);
+      words.set(word, list);
+    }
+  });
+  compiledRules.set(rules, compiled);
+  return compiled;
+}
+
+/** The rules that could match the record, in rule order. */
+function candidateRules(compiled: CompiledRules, record: RoutableRecord): readonly number[] {
+  let lists: (readonly number[])[] | null = null;
+  for (const [field, words] of compiled.byWord) {
+    const value = record[field];
+    const list = typeof value === 'string' ? words.get(normal(value)) : undefined;
+    if (list) (lists ??= [compiled.unindexed]).push(list);
+  }
+  if (!lists) return compiled.unindexed;
+  return lists.reduce(mergeSorted);
+}
+
+/** Two ascending lists of rule numbers as one, without repeats. */
+function mergeSorted(a: readonly number[], b: readonly number[]): number[] {
+  const merged: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const next = j >= b.length || (i < a.length && a[i]! <= b[j]!) ? a[i++]! : b[j++]!;
+    if (merged.length === 0 || merged[merged.length - 1] !== next) merged.push(next);
+  }
+  return merged;
 }
 
 /** "country in DE, AT, CH" — a condition as the editor and the decision log say it. */

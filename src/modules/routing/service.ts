@@ -45,12 +45,12 @@ export async function assignLead(tx: Db, actor: Actor, lead: LeadView, how: Lead
     now,
   });
   const territoryId = placement?.territoryId ?? null;
-  if (!routed) return { lead: await setLeadRouting(tx, actor, lead.id, { territoryId }, null), routed: null };
+  if (!routed) return { lead: await setLeadRouting(tx, actor, lead.id, { territoryId }, null, lead), routed: null };
   const ownerId = routed.decision.ownerId;
-  const updated = await setLeadRouting(tx, actor, lead.id, { ownerId, territoryId }, routed.reason);
+  const updated = await setLeadRouting(tx, actor, lead.id, { ownerId, territoryId }, routed.reason, lead);
   const newOwner = how.kind === 'assignment' || ownerId !== lead.ownerId;
   if (!newOwner) return { lead: updated, routed };
-  await cancelClocks(tx, actor, lead.id, `the lead went to someone else (${how.kind})`, 'first_touch');
+  if (how.kind !== 'assignment') await cancelClocks(tx, actor, lead.id, `the lead went to someone else (${how.kind})`, 'first_touch');
   if (!ownerId) return { lead: updated, routed };
   const minutes = routed.ruleSet.slaMinutes;
   const clock = minutes && updated.status === 'new'
@@ -79,7 +79,7 @@ export async function placeLead(tx: Db, actor: Actor, lead: LeadView, changes: o
   if (!movesTerritory(changes)) return lead;
   const placement = await placeRecord(tx, actor, lead as Placeable);
   const territoryId = placement?.territoryId ?? null;
-  return territoryId === lead.territoryId ? lead : { ...lead, ...(await setLeadRouting(tx, actor, lead.id, { territoryId }, null)), score: lead.score };
+  return territoryId === lead.territoryId ? lead : { ...(await setLeadRouting(tx, actor, lead.id, { territoryId }, null, lead)), score: lead.score };
 }
 
 /** Routes an account by the active account rule set; used for new accounts and reassignments. */
