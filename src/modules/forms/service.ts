@@ -208,12 +208,13 @@ export async function submitForm(db: Db, incoming: IncomingSubmission): Promise<
     const identity = person.email ?? person.phone ?? `${person.firstName ?? ''} ${person.lastName ?? ''} ${person.company ?? ''}`;
     await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`${orgId}|${identity.toLowerCase()}`}, 0))`);
     const match = await findPersonMatch(tx, actor, person, form.defaultCountry);
+    // Without a default owner, the routing rules decide who gets a new lead (or it waits unassigned).
     const leadId =
       match?.type === 'lead'
         ? match.id
         : match
           ? null
-          : (await createLead(tx, actor, { ...reading.lead, source: form.leadSource, ownerId: await ownerFor(tx, actor, form.defaultOwnerId) })).id;
+          : (await createLead(tx, actor, { ...reading.lead, source: form.leadSource, ownerId: (await ownerFor(tx, actor, form.defaultOwnerId)) ?? undefined })).id;
     const contactId = match?.type === 'contact' ? match.id : null;
     const submissionId = newId();
     const consentAt = form.consentText ? new Date() : null;

@@ -98,7 +98,8 @@ export async function createLead(db: Db, actor: Actor, input: LeadFields & Lifec
   if (!identifiesSomeone(fields)) {
     throw validationFailed([{ field: 'lastName', message: 'Give at least a name, a company or an email' }]);
   }
-  const ownerId = fields.ownerId === undefined ? actor.userId : fields.ownerId;
+  // A system actor with no user behind it (a public web form) leaves the lead unassigned.
+  const ownerId = fields.ownerId === undefined ? actor.userId || null : fields.ownerId;
   return db.transaction(async (tx) => {
     if (ownerId) await assertActiveUser(tx, actor, ownerId, 'ownerId');
     const lifecycle = await statusChangeFields(tx, actor, null, fields.status, disqualifiedReason, new Date());

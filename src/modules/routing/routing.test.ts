@@ -149,6 +149,29 @@ describe('assignment of new leads', () => {
     assert.ok(rep.data.some((n: Json) => n.kind === 'lead_assigned'), 'the owner is told');
   });
 
+  test('a web form’s new lead is routed; a form with a default owner keeps its owner', async () => {
+    const admin = await newOrg(t, 'Web forms');
+    const anna = await addUser(t, admin, 'rep', 'Anna');
+    const fields = [
+      { key: 'last_name', label: 'Last name', type: 'text', required: true, mapTo: 'lastName' },
+      { key: 'email', label: 'Email', type: 'email', required: true, mapTo: 'email' },
+    ];
+    const routed = await ok(admin.post('/api/v1/forms', { name: 'Contact us', leadSource: 'web_form', fields }), 201);
+    const owned = await ok(admin.post('/api/v1/forms', { name: 'Partner form', leadSource: 'partner', fields, defaultOwnerId: admin.userId }), 201);
+    const submit = (form: Json, email: string) =>
+      t.app.inject({ method: 'POST', url: `/api/v1/forms/${form.id}/submissions`, headers: { 'x-form-key': form.publicKey }, payload: { last_name: 'Visitor', email } });
+    assert.ok((await submit(routed, 'before@web.test')).statusCode < 400);
+    const before = (await ok(admin.get('/api/v1/leads?q=before%40web.test'))).data[0];
+    assert.equal(before.ownerId, null, 'without rules a form lead waits unassigned');
+    await activeRuleSet(admin, { rules: [rule('Everyone', { target: { type: 'users', userIds: [anna.userId] } })] });
+    assert.ok((await submit(routed, 'after@web.test')).statusCode < 400);
+    assert.ok((await submit(owned, 'partner@web.test')).statusCode < 400);
+    const after = (await ok(admin.get('/api/v1/leads?q=after%40web.test'))).data[0];
+    assert.equal(after.ownerId, anna.userId);
+    assert.equal((await ok(admin.get(`/api/v1/routing/decisions?leadId=${after.id}`))).data[0].actorId, null, 'decided for nobody in particular');
+    assert.equal((await ok(admin.get('/api/v1/leads?q=partner%40web.test'))).data[0].ownerId, admin.userId);
+  });
+
   test('availability: out of office, daily caps, then the fallback owner, then unassigned', async () => {
     const admin = await newOrg(t, 'Availability');
     const anna = await addUser(t, admin, 'rep', 'Anna');
