@@ -127,9 +127,9 @@ export async function runImport(db: Db, dataDir: string, orgId: string, id: stri
   let stopped = false;
   let last: { committed: Promise<void>; emails: Set<string> } | null = null;
   let beforeLast: Promise<void> = Promise.resolve();
+  // The next batch is read and checked while the database loads these.
+  let next = batches.next();
   try {
-    // The next batch is read and checked while the database loads these.
-    let next = batches.next();
     for (;;) {
       const step = await next;
       if (step.done) break;
@@ -180,6 +180,8 @@ export async function runImport(db: Db, dataDir: string, orgId: string, id: stri
     await Promise.allSettled([beforeLast, last?.committed]);
     throw error;
   } finally {
+    // A batch read ahead and never taken must not fail unheard.
+    next.catch(() => {});
     await batches.return(undefined);
   }
   const done = await db.transaction(async (tx) => {
