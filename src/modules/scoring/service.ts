@@ -152,6 +152,9 @@ export async function rescoreOrganization(
     rescored += step.size;
     if (step.size < RESCORE_BATCH) return { rescored, superseded: false };
     afterId = step.lastId;
+    // PGlite is one connection: without a turn of the event loop between batches, back-to-back
+    // transactions keep every request out until the whole org is rescored.
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }
 
