@@ -23,6 +23,11 @@ import { UsersSettings } from '../features/settings/UsersSettings.tsx';
 import { TodayPage } from '../features/today/TodayPage.tsx';
 import { BoardPage } from '../features/opportunities/BoardPage.tsx';
 import { OpportunityPage } from '../features/opportunities/OpportunityPage.tsx';
+import { DecisionsPage } from '../features/routing/DecisionsPage.tsx';
+import { MyTerritoryPage } from '../features/routing/MyTerritoryPage.tsx';
+import { RoutingLayout } from '../features/routing/RoutingLayout.tsx';
+import { RuleSetsPage } from '../features/routing/RuleSetsPage.tsx';
+import { TerritoriesPage } from '../features/routing/TerritoriesPage.tsx';
 import { installShortcuts } from '../lib/shortcuts.ts';
 import { NotFound } from './NotFound.tsx';
 import { RequireSession } from './RequireSession.tsx';
@@ -70,6 +75,13 @@ export function App() {
               <Route path="contacts/:id" element={<ContactPage />} />
               <Route path="opportunities" element={<BoardPage />} />
               <Route path="opportunities/:id" element={<OpportunityPage />} />
+              <Route path="my-territory" element={<MyTerritoryPage />} />
+              <Route path="routing" element={<RoutingLayout />}>
+                <Route index element={<Navigate to="territories" replace />} />
+                <Route path="territories" element={<TerritoriesPage />} />
+                <Route path="rules" element={<RuleSetsPage />} />
+                <Route path="decisions" element={<DecisionsPage />} />
+              </Route>
               <Route path="settings" element={<SettingsLayout />}>
                 <Route index element={<Navigate to="profile" replace />} />
                 <Route path="profile" element={<ProfileSettings />} />

@@ -14,6 +14,8 @@ const LIVE: { to: string; label: string; icon: IconName; end?: boolean }[] = [
   { to: '/accounts', label: 'Accounts', icon: 'accounts' },
   { to: '/contacts', label: 'Contacts', icon: 'contacts' },
   { to: '/opportunities', label: 'Opportunities', icon: 'opportunities' },
+  { to: '/my-territory', label: 'My territory', icon: 'territory' },
+  { to: '/routing', label: 'Routing', icon: 'routing' },
 ];
 
 // Shown so the team sees where Leadflow is going; they open as each capability lands.

@@ -18,6 +18,8 @@ const PATHS = {
   signOut: 'M15 16l4-4-4-4m4 4H9m4 8H6a2 2 0 01-2-2V6a2 2 0 012-2h7',
   chevronDown: 'M6 9l6 6 6-6',
   back: 'M15 18l-6-6 6-6',
+  territory: 'M12 21s-7-6.2-7-11.5a7 7 0 0114 0C19 14.8 12 21 12 21zm0-9a2.5 2.5 0 100-5 2.5 2.5 0 000 5z',
+  routing: 'M6 6a2 2 0 100-4 2 2 0 000 4zm0 0v12m0 0a2 2 0 100 4 2 2 0 000-4zm12-6a2 2 0 100-4 2 2 0 000 4zM6 12h4a4 4 0 004-4V8',
 } as const;
 
 export type IconName = keyof typeof PATHS;

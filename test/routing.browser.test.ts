@@ -1,0 +1,143 @@
+// The routing screens in a real browser (Debian chromium through playwright-core): build a
+// territory in the tree editor, write and activate a rule set, dry-run it, see a new lead routed
+// with its reason in the decisions log, and a rep's territory with its coverage. PGlite pass only.
+// Set LEADFLOW_UI_SCREENSHOTS=<dir> to keep desktop and phone screenshots of each screen.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { chromium, type Page } from 'playwright-core';
+import { buildApp } from '../src/http/app.ts';
+import { createOrganization } from '../src/modules/orgs/service.ts';
+import { openTestDatabase, PASSWORD, testConfig } from './helpers.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const root = new URL('..', import.meta.url).pathname;
+const screenshots = process.env.LEADFLOW_UI_SCREENSHOTS;
+
+const built = spawnSync(process.execPath, ['scripts/ensure-web-build.mjs'], { cwd: root, stdio: 'inherit', timeout: 180_000 });
+assert.equal(built.status, 0, 'building the web UI failed');
+assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`);
+
+const [database, browser] = await Promise.all([
+  openTestDatabase(),
+  chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'], timeout: 20_000 }),
+]);
+const app = await buildApp({ database, config: testConfig(), logger: false });
+await app.listen({ port: 0, host: '127.0.0.1' });
+const address = app.server.address();
+const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+
+after(async () => {
+  await browser.close();
+  await app.close();
+  await database.close();
+});
+
+async function shoot(page: Page, name: string): Promise<void> {
+  if (!screenshots) return;
+  mkdirSync(screenshots, { recursive: true });
+  await page.screenshot({ path: join(screenshots, `${name}-desktop.png`), fullPage: true });
+  const size = page.viewportSize()!;
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: join(screenshots, `${name}-phone.png`), fullPage: true });
+  await page.setViewportSize(size);
+}
+
+test('territories, a rule set with a dry run, a routed lead with its reason, and my territory', { timeout: 120_000 }, async () => {
+  const stamp = Date.now();
+  const email = `routing-ui-${stamp}@leadflow.test`;
+  await createOrganization(database.db, { name: 'Routing Works', admin: { email, name: 'Ada Admin', password: PASSWORD } });
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-GB', timezoneId: 'Europe/Berlin' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('dialog', (dialog) => void dialog.accept());
+
+  const login = await page.request.post(`${base}/api/v1/auth/login`, { data: { email, password: PASSWORD } });
+  assert.equal(login.status(), 200);
+  const { csrfToken } = (await login.json()) as { csrfToken: string };
+  const call = async (method: 'POST' | 'PUT' | 'GET', path: string, data?: unknown) => {
+    const res = await page.request.fetch(`${base}${path}`, { method, headers: { 'x-csrf-token': csrfToken }, ...(data ? { data: data as Record<string, unknown> } : {}) });
+    assert.ok(res.status() < 300, `${path}: ${await res.text()}`);
+    return (await res.json()) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  };
+  const rep = async (name: string) => call('POST', '/api/v1/users', { email: `${name.toLowerCase()}-${stamp}@leadflow.test`, name, role: 'rep', password: PASSWORD });
+  const anna = await rep('Anna');
+  const ben = await rep('Ben');
+  await call('POST', '/api/v1/territories', { name: 'EMEA', criteria: { countries: ['DE', 'AT', 'CH', 'FR', 'GB'] } });
+  for (const [name, country, touched] of [['Bayern Motoren', 'DE', false], ['Wiener Bank', 'AT', true], ['Zürich Re', 'CH', true]] as const) {
+    const account = await call('POST', '/api/v1/accounts', { name, country });
+    if (touched) await call('POST', `/api/v1/accounts/${account.id}/notes`, { text: 'Intro call, wants a demo' });
+  }
+  for (let i = 0; i < 6; i += 1) await call('POST', '/api/v1/leads', { company: `Prospect ${i}`, country: ['DE', 'FR', 'AT'][i % 3], employeeCount: 50 + i * 100, ownerId: null });
+
+  // The tree editor: a territory under EMEA with both reps.
+  await page.goto(`${base}/routing/territories`);
+  await page.getByRole('list', { name: 'Territory tree' }).getByText('EMEA').waitFor();
+  await page.getByRole('button', { name: 'New territory' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New territory' });
+  await dialog.getByLabel('Name').fill('DACH');
+  await dialog.getByLabel('Inside').selectOption({ label: 'EMEA' });
+  await dialog.getByLabel('Countries').fill('de, at, ch');
+  for (const person of ['Anna', 'Ben']) {
+    await dialog.getByLabel('Person to add').selectOption({ label: person });
+    await dialog.getByRole('button', { name: 'Add', exact: true }).click();
+  }
+  await dialog.getByRole('button', { name: 'Create territory' }).click();
+  await page.getByRole('list', { name: 'Territory tree' }).getByText('country DE, AT or CH').waitFor();
+  await page.getByRole('button', { name: 'Apply to existing records' }).click();
+  await page.getByText(/Re-aligned: \d+ leads and \d+ accounts moved territory/).waitFor();
+  const tester = page.getByRole('form', { name: 'Where would a record land' });
+  await tester.getByLabel('Country').fill('AT');
+  await tester.getByRole('button', { name: 'Find territory' }).click();
+  await tester.getByRole('status').getByText('EMEA → DACH (also fits EMEA)').waitFor();
+  await shoot(page, 'routing-territories');
+
+  // A rule set: DACH leads round-robin in their territory, the rest to Ada.
+  await page.getByRole('link', { name: 'Rule sets' }).click();
+  await page.getByRole('button', { name: 'Create a draft' }).click();
+  await page.getByRole('button', { name: 'Add rule' }).waitFor();
+  await page.getByRole('button', { name: 'Add rule' }).click();
+  await page.getByLabel('Rule 1 name').fill('DACH by territory');
+  await page.getByRole('button', { name: 'Add condition' }).click();
+  await page.getByLabel('Rule 1 condition 1 field').selectOption('country');
+  await page.getByLabel('Rule 1 condition 1 test').selectOption('in');
+  await page.getByLabel('Rule 1 condition 1 value').fill('DE, AT, CH');
+  await page.getByLabel('Fallback owner').selectOption({ label: 'Ada Admin' });
+  await page.getByLabel('First touch within (minutes)').fill('30');
+  await page.getByRole('button', { name: 'Save draft' }).click();
+  await page.getByText('Draft saved').waitFor();
+  const dryRun = page.getByRole('region', { name: 'Dry run' });
+  await dryRun.getByLabel('How many records').fill('6');
+  await dryRun.getByRole('button', { name: 'Run' }).click();
+  await dryRun.getByText('6 records: 6 would change owner, 0 would stay unassigned.').waitFor();
+  assert.equal(await dryRun.getByText(/save your changes first/).count(), 0, 'the saved draft is what ran');
+  const rows = dryRun.getByRole('table', { name: 'Dry run results' }).getByRole('row');
+  assert.equal(await rows.count(), 7);
+  await dryRun.getByText(/rule 1 "DACH by territory" matched: country=DE; round-robin → (Anna|Ben), next is (Anna|Ben)/).first().waitFor();
+  await shoot(page, 'routing-rule-set');
+  await page.getByRole('button', { name: 'Activate' }).click();
+  await page.getByText('Version 1 now routes new leads').waitFor();
+
+  // A new lead is routed; the decision log says why.
+  const lead = await call('POST', '/api/v1/leads', { firstName: 'Jana', lastName: 'Novak', company: 'Graz GmbH', country: 'AT' });
+  assert.ok([anna.id, ben.id].includes(lead.ownerId));
+  await page.getByRole('link', { name: 'Decisions and SLA' }).click();
+  await page.getByRole('table', { name: 'Routing decisions' }).getByText(/rule 1 "DACH by territory" matched: country=AT/).waitFor();
+  await page.getByText('Clocks running').waitFor();
+  await shoot(page, 'routing-decisions');
+
+  // Anna's territory as her admin sees it: three accounts, one never touched, the never-touched first.
+  await page.goto(`${base}/my-territory?userId=${anna.id}`);
+  await page.getByRole('heading', { name: 'Anna’s territory' }).waitFor();
+  const coverage = page.getByRole('region', { name: 'Coverage' });
+  await coverage.getByRole('img', { name: '1 never touched, 0 not touched in 90 days, 2 touched recently' }).waitFor();
+  const firstAccount = page.getByRole('table', { name: 'Territory accounts' }).getByRole('row').nth(1);
+  await firstAccount.getByText('Bayern Motoren').waitFor();
+  await firstAccount.getByText('Never touched').waitFor();
+  await shoot(page, 'routing-my-territory');
+  assert.deepEqual(pageErrors, []);
+});
