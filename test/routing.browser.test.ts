@@ -130,6 +130,13 @@ test('territories, a rule set with a dry run, a routed lead with its reason, and
   await page.getByText('Clocks running').waitFor();
   await shoot(page, 'routing-decisions');
 
+  // The lead itself says why it went where it went, and when its first touch is due.
+  await page.goto(`${base}/leads/${lead.id}`);
+  const routing = page.getByRole('region', { name: 'Routing' });
+  await routing.getByText(/rule 1 "DACH by territory" matched: country=AT; round-robin → (Anna|Ben)/).waitFor();
+  await routing.getByText('First touch due').waitFor();
+  await shoot(page, 'routing-lead');
+
   // Anna's territory as her admin sees it: three accounts, one never touched, the never-touched first.
   await page.goto(`${base}/my-territory?userId=${anna.id}`);
   await page.getByRole('heading', { name: 'Anna’s territory' }).waitFor();

@@ -19,6 +19,7 @@ import { TimelinePlaceholder } from '../../components/TimelinePlaceholder.tsx';
 import { useLead, useLeadTrash, useUpdateLead, type LeadInput } from './api.ts';
 import { DisqualifyDialog } from './DisqualifyDialog.tsx';
 import { STATUS_LABELS, STATUS_TONES, leadName, sourceLabel } from './labels.ts';
+import { LeadRouting } from '../routing/LeadRouting.tsx';
 
 type TextField = 'firstName' | 'lastName' | 'company' | 'title' | 'email' | 'phone' | 'website' | 'industry' | 'country' | 'region' | 'city' | 'postcode' | 'notes';
 // These are never null in the API; clearing them stores an empty string.
@@ -240,6 +241,7 @@ function LeadDetail({ lead, reload }: { lead: Lead; reload: () => void }) {
           </Card>
         </div>
         <div className="space-y-5">
+          <LeadRouting leadId={lead.id} />
           <TimelinePlaceholder />
           <AuditHistory
             entityType="lead"
