@@ -1,7 +1,7 @@
 // Hand-off to sales executives: a qualified lead's opportunity routed by the lead_qualified rule
 // set to an executive, carrying what the rep learned, waiting for the executive to accept within
 // the rule set's SLA. The rep who sourced it keeps the credit (the deal's sourcedBy).
-import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
+import { and, desc, eq, lt, sql, type SQL } from 'drizzle-orm';
 import type { Actor } from '../../core/actor.ts';
 import { decodeCursor, encodeCursor } from '../../core/cursor.ts';
 import type { Db } from '../../core/db.ts';
@@ -190,6 +190,13 @@ export async function routeOpportunity(tx: Db, actor: Actor, request: HandoffReq
 export async function handOff(db: Db, actor: Actor, request: Omit<HandoffRequest, 'exclude' | 'cause' | 'outbox'>): Promise<HandoffView> {
   assertCan(actor, 'records:write');
   return db.transaction(async (tx) => {
+    // Two hand-offs of one deal at once must not both find none waiting.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`handoff|${actor.orgId}|${request.opportunityId}`}, 0))`);
+    const [waiting] = await tx
+      .select({ id: handoffs.id })
+      .from(handoffs)
+      .where(and(eq(handoffs.orgId, actor.orgId), eq(handoffs.opportunityId, request.opportunityId), eq(handoffs.status, 'pending')));
+    if (waiting) throw conflict('This deal already waits for an executive to accept it', 'handoff_pending');
     const handoff = await routeOpportunity(tx, actor, request);
     if (!handoff) throw conflict('No hand-off rule set is active; activate a lead_qualified rule set first', 'no_active_rule_set');
     return handoff;

@@ -46,6 +46,7 @@ describe('hand-off to sales executives', () => {
   test('a qualified deal goes to the territory’s executive with a summary; the rep keeps the credit; accepting stops the clock', async () => {
     const { admin, rep, erik, eva, lead, deal } = await handOffSetup('Hand-off');
     const handoff = await ok(rep.post('/api/v1/handoffs', { opportunityId: deal.id }), 201);
+    assert.equal((await rep.post('/api/v1/handoffs', { opportunityId: deal.id })).statusCode, 409, 'one pending hand-off per deal');
     const executive = first(erik, eva);
     assert.equal(handoff.toUserId, executive.userId);
     assert.equal(handoff.fromUserId, rep.userId);
