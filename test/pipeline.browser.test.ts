@@ -1,45 +1,15 @@
 // The opportunities screens in a real browser (Debian chromium through playwright-core): drag a
 // card between stages, see a stage gate refuse a move with what is missing, open the deal, and
-// the account page's health, team, key players and deals. Runs in the PGlite pass only.
+// the account page's health, team, key players and deals; then sales setup (stage gates, price book,
+// deal policy), the notification bell and the approval inbox at 390 px. Runs in the PGlite pass only.
 // Set LEADFLOW_UI_SCREENSHOTS=<dir> to keep screenshots of the board, the deal and the account.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { chromium, type Page } from 'playwright-core';
-import { buildApp } from '../src/http/app.ts';
+import { test } from 'node:test';
 import { createOrganization } from '../src/modules/orgs/service.ts';
-import { openTestDatabase, PASSWORD, testConfig } from './helpers.ts';
+import { PASSWORD } from './helpers.ts';
+import { startBrowserApp, shoot } from './browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const root = new URL('..', import.meta.url).pathname;
-const screenshots = process.env.LEADFLOW_UI_SCREENSHOTS;
-
-const built = spawnSync(process.execPath, ['scripts/ensure-web-build.mjs'], { cwd: root, stdio: 'inherit', timeout: 180_000 });
-assert.equal(built.status, 0, 'building the web UI failed');
-assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`);
-
-const [database, browser] = await Promise.all([
-  openTestDatabase(),
-  chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'], timeout: 20_000 }),
-]);
-const app = await buildApp({ database, config: testConfig(), logger: false });
-await app.listen({ port: 0, host: '127.0.0.1' });
-const address = app.server.address();
-const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-
-after(async () => {
-  await browser.close();
-  await app.close();
-  await database.close();
-});
-
-async function shoot(page: Page, name: string): Promise<void> {
-  if (!screenshots) return;
-  mkdirSync(screenshots, { recursive: true });
-  await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
-}
+const { database, browser, base } = await startBrowserApp();
 
 test('drag a deal across the board, meet a stage gate, open the deal and its account', { timeout: 90_000 }, async () => {
   const email = `pipeline-ui-${Date.now()}@leadflow.test`;
@@ -121,4 +91,111 @@ test('drag a deal across the board, meet a stage gate, open the deal and its acc
   await shoot(page, 'account-desktop');
   assert.deepEqual(pageErrors, []);
   await context.close();
+});
+
+test('sales setup (stage gates, price book, deal policy) and a manager deciding from the approval inbox, at desktop and 390 px', { timeout: 60_000 }, async () => {
+  const stamp = Date.now();
+  const email = `setup-ui-${stamp}@leadflow.test`;
+  await createOrganization(database.db, { name: 'Initech', admin: { email, name: 'Ada Admin', password: PASSWORD } });
+  const signedIn = async (who: string, viewport: { width: number; height: number }) => {
+    const context = await browser.newContext({ viewport, locale: 'en-GB', timezoneId: 'Europe/Berlin' });
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    const login = await page.request.post(`${base}/api/v1/auth/login`, { data: { email: who, password: PASSWORD } });
+    assert.equal(login.status(), 200);
+    const { csrfToken } = (await login.json()) as { csrfToken: string };
+    const call = async (method: 'POST' | 'PUT' | 'GET', path: string, data?: unknown) => {
+      const res = await page.request.fetch(`${base}${path}`, { method, headers: { 'x-csrf-token': csrfToken }, ...(data ? { data: data as Record<string, unknown> } : {}) });
+      assert.ok(res.status() < 300, `${path}: ${await res.text()}`);
+      return (await res.json()) as Record<string, unknown> & { id: string };
+    };
+    return { context, page, call };
+  };
+  const pageErrors: string[] = [];
+  const admin = await signedIn(email, { width: 1440, height: 900 });
+  const managerEmail = `mia-${stamp}@leadflow.test`;
+  const repEmail = `rex-${stamp}@leadflow.test`;
+  await admin.call('POST', '/api/v1/users', { email: managerEmail, name: 'Mia Manager', role: 'manager', password: PASSWORD });
+  await admin.call('POST', '/api/v1/users', { email: repEmail, name: 'Rex Rep', role: 'rep', password: PASSWORD });
+  const platform = await admin.call('POST', '/api/v1/products', { sku: 'PLAT', name: 'Platform', billing: 'recurring', prices: [{ currency: 'USD', unitPrice: 4_900 }] });
+
+  // Admin, desktop: a stage gate, a product with two list prices, the discount threshold.
+  const { page } = admin;
+  await page.goto(`${base}/sales-setup`);
+  await page.getByRole('group', { name: 'To enter “Negotiation” a deal needs' }).getByRole('checkbox', { name: 'Products (line items)' }).check();
+  await page.getByRole('button', { name: 'Save pipeline' }).click();
+  await page.getByText('Saved New business').waitFor();
+  const pipelines = (await admin.call('GET', '/api/v1/pipelines')) as unknown as { data: { stages: { name: string; gates: string[] }[] }[] };
+  assert.ok(pipelines.data[0]!.stages.find((s) => s.name === 'Negotiation')!.gates.includes('products'));
+  await shoot(page, 'setup-pipelines-desktop');
+
+  await page.getByRole('link', { name: 'Products' }).click();
+  await page.getByRole('button', { name: 'New product' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New product' });
+  await dialog.getByRole('textbox', { name: 'Name' }).fill('Onboarding');
+  await dialog.getByRole('textbox', { name: 'SKU' }).fill('ONB');
+  await dialog.getByRole('combobox', { name: 'Billing' }).selectOption('one_time');
+  await dialog.getByRole('textbox', { name: 'Price 1', exact: true }).fill('2500');
+  await dialog.getByRole('button', { name: 'Add a currency' }).click();
+  await dialog.getByRole('textbox', { name: 'Currency of price 2' }).fill('eur');
+  await dialog.getByRole('textbox', { name: 'Price 2', exact: true }).fill('2300.50');
+  await dialog.getByRole('button', { name: 'Add product' }).click();
+  const row = page.getByRole('table', { name: 'Price book' }).getByRole('row').filter({ hasText: 'Onboarding' });
+  await row.getByText('€2,300.50').waitFor();
+  await shoot(page, 'setup-products-desktop');
+
+  await page.getByRole('link', { name: 'Deal policy' }).click();
+  await page.getByRole('spinbutton', { name: 'Manager approval above (%)' }).fill('12');
+  await page.getByRole('button', { name: 'Save deal policy' }).click();
+  await page.getByText('Deal policy saved').waitFor();
+  assert.equal(((await admin.call('GET', '/api/v1/deal-policy')) as unknown as { managerDiscountPercent: number }).managerDiscountPercent, 12);
+  await shoot(page, 'setup-policy-desktop');
+
+  // The rep discounts 15 % (above 12 %) and submits: the manager is told.
+  const rep = await signedIn(repEmail, { width: 1440, height: 900 });
+  const deal = await rep.call('POST', '/api/v1/opportunities', { name: 'Initech TPS rollout', currency: 'USD' });
+  await rep.call('POST', `/api/v1/opportunities/${deal.id}/line-items`, { productId: platform.id, quantity: 10, discountPercent: 15, termMonths: 12 });
+  await rep.call('POST', `/api/v1/opportunities/${deal.id}/approvals`, { comment: 'Multi-year next time' });
+  await rep.context.close();
+
+  // Manager, 390 px: the bell counts it, the inbox decides it with a note, by keyboard.
+  const manager = await signedIn(managerEmail, { width: 390, height: 844 });
+  const mobile = manager.page;
+  await mobile.goto(`${base}/approvals`);
+  const bell = mobile.getByRole('button', { name: 'Notifications, 1 unread' });
+  await bell.click();
+  await mobile.getByRole('list', { name: 'Latest notifications' }).getByText(/Approval needed: .* on Initech TPS rollout/).waitFor();
+  await shoot(mobile, 'notifications-390');
+  await mobile.keyboard.press('Escape');
+  const request = mobile.getByRole('list', { name: 'Requests waiting for my decision' }).getByRole('listitem').filter({ hasText: 'Initech TPS rollout' });
+  await request.getByRole('button', { name: 'Decide…' }).focus();
+  await mobile.keyboard.press('Enter');
+  const decision = mobile.getByRole('dialog', { name: 'Decide: Initech TPS rollout' });
+  await decision.getByRole('textbox', { name: /Note/ }).fill('Fine for a 3-year term');
+  await shoot(mobile, 'approval-decide-390');
+  await decision.getByRole('button', { name: 'Approve' }).click();
+  await mobile.getByText('Approved: Initech TPS rollout').waitFor();
+  await mobile.getByText('Nothing waiting for you').waitFor();
+  await mobile.getByRole('link', { name: 'History' }).click();
+  await mobile.getByText('“Fine for a 3-year term”').waitFor();
+  await shoot(mobile, 'approval-history-390');
+  const decided = (await manager.call('GET', `/api/v1/opportunities/${deal.id}/approvals`)) as unknown as { standing: { state: string }[] };
+  assert.deepEqual(decided.standing.map((s) => s.state), ['approved']);
+
+  await mobile.goto(`${base}/sales-setup/products`);
+  await mobile.getByRole('table', { name: 'Price book' }).getByText('Onboarding').waitFor();
+  await shoot(mobile, 'setup-products-390');
+  await mobile.goto(`${base}/sales-setup/pipelines`);
+  await mobile.getByText('Only admins change pipelines').waitFor();
+  await shoot(mobile, 'setup-pipelines-390');
+  const overflow = await mobile.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow} px at 390 px`);
+  await mobile.goto(`${base}/opportunities/${deal.id}`);
+  await mobile.getByText('Approved', { exact: true }).first().waitFor();
+  await shoot(mobile, 'deal-approved-390');
+
+  assert.deepEqual(pageErrors, []);
+  await manager.context.close();
+  await admin.context.close();
 });

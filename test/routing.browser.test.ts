@@ -3,47 +3,12 @@
 // with its reason in the decisions log, and a rep's territory with its coverage. PGlite pass only.
 // Set LEADFLOW_UI_SCREENSHOTS=<dir> to keep desktop and phone screenshots of each screen.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { chromium, type Page } from 'playwright-core';
-import { buildApp } from '../src/http/app.ts';
+import { test } from 'node:test';
 import { createOrganization } from '../src/modules/orgs/service.ts';
-import { openTestDatabase, PASSWORD, testConfig } from './helpers.ts';
+import { PASSWORD } from './helpers.ts';
+import { startBrowserApp, shootDesktopAndPhone } from './browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const root = new URL('..', import.meta.url).pathname;
-const screenshots = process.env.LEADFLOW_UI_SCREENSHOTS;
-
-const built = spawnSync(process.execPath, ['scripts/ensure-web-build.mjs'], { cwd: root, stdio: 'inherit', timeout: 180_000 });
-assert.equal(built.status, 0, 'building the web UI failed');
-assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`);
-
-const [database, browser] = await Promise.all([
-  openTestDatabase(),
-  chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'], timeout: 20_000 }),
-]);
-const app = await buildApp({ database, config: testConfig(), logger: false });
-await app.listen({ port: 0, host: '127.0.0.1' });
-const address = app.server.address();
-const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-
-after(async () => {
-  await browser.close();
-  await app.close();
-  await database.close();
-});
-
-async function shoot(page: Page, name: string): Promise<void> {
-  if (!screenshots) return;
-  mkdirSync(screenshots, { recursive: true });
-  await page.screenshot({ path: join(screenshots, `${name}-desktop.png`), fullPage: true });
-  const size = page.viewportSize()!;
-  await page.setViewportSize({ width: 390, height: 844 });
-  await page.screenshot({ path: join(screenshots, `${name}-phone.png`), fullPage: true });
-  await page.setViewportSize(size);
-}
+const { database, browser, base } = await startBrowserApp();
 
 test('territories, a rule set with a dry run, a routed lead with its reason, and my territory', { timeout: 120_000 }, async () => {
   const stamp = Date.now();
@@ -94,7 +59,7 @@ test('territories, a rule set with a dry run, a routed lead with its reason, and
   await tester.getByLabel('Country').fill('AT');
   await tester.getByRole('button', { name: 'Find territory' }).click();
   await tester.getByRole('status').getByText('EMEA → DACH (also fits EMEA)').waitFor();
-  await shoot(page, 'routing-territories');
+  await shootDesktopAndPhone(page, 'routing-territories');
 
   // A rule set: DACH leads round-robin in their territory, the rest to Ada.
   await page.getByRole('link', { name: 'Rule sets' }).click();
@@ -118,7 +83,7 @@ test('territories, a rule set with a dry run, a routed lead with its reason, and
   const rows = dryRun.getByRole('table', { name: 'Dry run results' }).getByRole('row');
   assert.equal(await rows.count(), 7);
   await dryRun.getByText(/rule 1 "DACH by territory" matched: country=DE; round-robin → (Anna|Ben), next is (Anna|Ben)/).first().waitFor();
-  await shoot(page, 'routing-rule-set');
+  await shootDesktopAndPhone(page, 'routing-rule-set');
   await page.getByRole('button', { name: 'Activate' }).click();
   await page.getByText('Version 1 now routes new leads').waitFor();
 
@@ -128,14 +93,14 @@ test('territories, a rule set with a dry run, a routed lead with its reason, and
   await page.getByRole('link', { name: 'Decisions and SLA' }).click();
   await page.getByRole('table', { name: 'Routing decisions' }).getByText(/rule 1 "DACH by territory" matched: country=AT/).waitFor();
   await page.getByText('Clocks running').waitFor();
-  await shoot(page, 'routing-decisions');
+  await shootDesktopAndPhone(page, 'routing-decisions');
 
   // The lead itself says why it went where it went, and when its first touch is due.
   await page.goto(`${base}/leads/${lead.id}`);
   const routing = page.getByRole('region', { name: 'Routing' });
   await routing.getByText(/rule 1 "DACH by territory" matched: country=AT; round-robin → (Anna|Ben)/).waitFor();
   await routing.getByText('First touch due').waitFor();
-  await shoot(page, 'routing-lead');
+  await shootDesktopAndPhone(page, 'routing-lead');
 
   // Anna's territory as her admin sees it: three accounts, one never touched, the never-touched first.
   await page.goto(`${base}/my-territory?userId=${anna.id}`);
@@ -145,6 +110,6 @@ test('territories, a rule set with a dry run, a routed lead with its reason, and
   const firstAccount = page.getByRole('table', { name: 'Territory accounts' }).getByRole('row').nth(1);
   await firstAccount.getByText('Bayern Motoren').waitFor();
   await firstAccount.getByText('Never touched').waitFor();
-  await shoot(page, 'routing-my-territory');
+  await shootDesktopAndPhone(page, 'routing-my-territory');
   assert.deepEqual(pageErrors, []);
 });

@@ -16,6 +16,7 @@ const GLOBAL_UNIQUE_INDEXES: Record<string, string> = {
   users_invite_token_key: 'an invitation link carries only the token',
   sessions_token_key: 'the session cookie carries only the token',
   api_keys_token_key: 'a bearer key carries only the token',
+  booking_pages_slug_key: 'a public booking link (/book/<slug>) carries only the slug (a Citus reference lookup, like sign-in emails)',
 };
 
 const tables = (Object.values(schema) as unknown[]).filter((value): value is PgTable => value instanceof PgTable).map((table) => getTableConfig(table));
@@ -54,6 +55,20 @@ test('service code filters the business tables it reads by org', () => {
       const text = readFileSync(join(root, module, file), 'utf8');
       if (!/\b(db|tx)\s*\.\s*(select|update|delete)\b/.test(text)) continue;
       assert.match(text, /orgId|org_id/, `${module}/${file} queries tables without an org filter`);
+    }
+  }
+});
+
+test('index columns are ascending (PostgreSQL scans them backwards for ORDER BY … DESC)', () => {
+  // Drizzle builds a `.desc()` column as DESC NULLS LAST, which a plain `ORDER BY x DESC`
+  // (NULLS FIRST) cannot read in order: the list then sorts every match instead of stopping early.
+  for (const table of tables) {
+    for (const index of table.indexes) {
+      for (const column of index.config.columns) {
+        const order = 'indexConfig' in column ? (column.indexConfig as { order?: string }).order : undefined;
+        const name = 'name' in column ? column.name : '(expression)';
+        assert.notEqual(order, 'desc', `${table.name}: index ${index.config.name} declares ${name} DESC`);
+      }
     }
   }
 });

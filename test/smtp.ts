@@ -4,12 +4,21 @@ import { SMTPServer } from 'smtp-server';
 export type ReceivedMail = { from: string; to: string[]; subject: string; text: string; raw: string };
 
 /** A real SMTP server on loopback that keeps what it receives, for tests that send email. */
-export async function startSmtpServer(): Promise<{ url: string; port: number; inbox: ReceivedMail[]; close: () => Promise<void> }> {
+export async function startSmtpServer(options: { rejectRecipients?: RegExp } = {}): Promise<{ url: string; port: number; inbox: ReceivedMail[]; close: () => Promise<void> }> {
   const inbox: ReceivedMail[] = [];
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    // A recipient the server does not know: a permanent 550 at RCPT TO, as a real one answers.
+    onRcptTo(address, _session, callback) {
+      if (options.rejectRecipients?.test(address.address)) {
+        const error = new Error('5.1.1 No such user here') as Error & { responseCode: number };
+        error.responseCode = 550;
+        return callback(error);
+      }
+      callback();
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));

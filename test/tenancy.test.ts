@@ -18,6 +18,9 @@ const productA = (await orgA.post('/api/v1/products', { sku: 'ALPHA-1', name: 'A
 const dealA = (await orgA.post('/api/v1/opportunities', { name: 'Alpha deal', accountId: accountA.id, currency: 'USD' })).json();
 await orgA.post(`/api/v1/opportunities/${dealA.id}/line-items`, { productId: productA.id, quantity: 1, discountPercent: 50 });
 const approvalA = (await orgA.post(`/api/v1/opportunities/${dealA.id}/approvals`, {})).json().requests[0];
+const tierA = (await orgA.post('/api/v1/partner-tiers', { name: 'Alpha Tier' })).json();
+const partnerA = (await orgA.post('/api/v1/partners', { name: 'Alpha Partner', kind: 'reseller', tierId: tierA.id })).json();
+const registrationA = (await orgA.post('/api/v1/deal-registrations', { partnerId: partnerA.id, company: 'Alpha Prospect', contactName: 'Al Alpha', amount: 100, currency: 'USD', closeDate: '2027-01-31' })).json();
 const idsOfA: Record<string, string> = {
   leads: leadA.id,
   accounts: accountA.id,
@@ -29,6 +32,9 @@ const idsOfA: Record<string, string> = {
   products: productA.id,
   opportunities: dealA.id,
   approvals: approvalA.id,
+  'partner-tiers': tierA.id,
+  partners: partnerA.id,
+  'deal-registrations': registrationA.id,
 };
 const allIdsOfA = [...Object.values(idsOfA), orgA.orgId];
 const routes = t.app.apiRoutes.filter((route) => !route.public);

@@ -3,6 +3,10 @@ import { foundation } from './foundation.ts';
 import { routingSuite } from './routing.ts';
 import { importSuite } from './import.ts';
 import { pipeline } from './pipeline.ts';
+import { outreachSuite } from './outreach.ts';
+import { sequencesSuite } from './sequences.ts';
+import { forecastsSuite } from './forecasts.ts';
+import { reportsSuite } from './reports.ts';
 
 // Every suite `npm run bench` knows, in the order a full run takes them. One line per suite.
 export const suites: Suite[] = [
@@ -10,4 +14,8 @@ export const suites: Suite[] = [
   routingSuite,
   importSuite,
   pipeline,
+  outreachSuite,
+  sequencesSuite,
+  forecastsSuite,
+  reportsSuite,
 ];

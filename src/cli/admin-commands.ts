@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { registerBackupCommands } from './backup-commands.ts';
+import { registerDealCommands } from './deal-commands.ts';
 import { registerImportCommands } from './import-commands.ts';
+import { registerPartnerCommands } from './partner-commands.ts';
 import { registerPeopleCommands } from './people-commands.ts';
 import { registerSeedCommand } from './seed-demo.ts';
 
@@ -10,4 +12,6 @@ export function registerAdminCommands(program: Command): void {
   registerSeedCommand(program);
   registerBackupCommands(program);
   registerImportCommands(program);
+  registerDealCommands(program);
+  registerPartnerCommands(program);
 }

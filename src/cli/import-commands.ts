@@ -26,7 +26,7 @@ import { invalidOptions, withDatabase } from './database.ts';
 // through the running server's API (PGlite lets one process open a data directory, and a server
 // runs imports durably); otherwise they open the database themselves.
 
-type ImportOptions = { map?: string; dedupe: DedupePolicy; org?: string; owner?: string; source?: string; as?: string };
+type ImportOptions = { map?: string; dedupe: DedupePolicy; org?: string; owner?: string; source?: string; as?: string; route?: boolean };
 
 const remote = () => {
   const url = process.env.LEADFLOW_URL;
@@ -47,6 +47,7 @@ export function registerImportCommands(program: Command): void {
     .option('--as <email>', 'the user the import runs as (audit log; owner of new leads unless --owner)')
     .option('--owner <email>', 'owner of new leads: a user email, or "none" for the unassigned pool')
     .option('--source <source>', 'lead source of new leads (default: import)')
+    .option('--route', 'new leads without an owner cell get the owner the active lead routing rules pick (no first-touch SLA clock)')
     .action(async (file: string, options: ImportOptions) => {
       if (!existsSync(file)) throw invalidOptions([{ field: 'FILE', message: `${resolve(file)} does not exist` }]);
       const mapping = options.map === undefined ? undefined : parseMappingOption(options.map);
@@ -155,6 +156,7 @@ async function importDirectly(file: string, options: ImportOptions, mapping: Rec
       dedupePolicy: options.dedupe,
       defaultOwnerId: owner,
       defaultSource: options.source,
+      routing: options.route ? 'rules' : 'off',
     });
     console.error(`Import ${view.id} of ${view.fileName}; if it is interrupted, resume it with: leadflow import resume ${view.id}`);
     printMapping(view);
@@ -205,6 +207,7 @@ async function importThroughApi(server: { url: string; key: string }, file: stri
     form.set('defaultOwnerId', owner);
   }
   if (options.source) form.set('defaultSource', options.source);
+  if (options.route) form.set('routing', 'rules');
   // openAsBlob reads the file as the upload goes, never all of it into memory.
   form.set('file', await openAsBlob(file), basename(file));
   let view = await call<ImportView>(server, '/api/v1/imports', { method: 'POST', body: form });

@@ -14,6 +14,7 @@ const envSchema = z.object({
   LEADFLOW_LOGIN_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(10),
   SMTP_URL: z.string().optional(),
   SMTP_FROM: z.string().default('Leadflow <no-reply@leadflow.local>'),
+  LEADFLOW_SECRET_KEY: z.string().min(32, 'Use at least 32 random characters').optional(),
   LEADFLOW_IMPORT_MAX_MB: z.coerce.number().positive().default(500),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().default('development'),
@@ -30,6 +31,8 @@ export type Config = {
   loginLimitPerMinute: number;
   smtpUrl: string | undefined;
   smtpFrom: string;
+  /** Encrypts stored mail passwords and signs tracking and unsubscribe links (see core/secrets.ts). */
+  secretKey: string | undefined;
   logLevel: string;
   /** The largest file an import accepts. */
   importMaxBytes: number;
@@ -65,6 +68,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     loginLimitPerMinute: e.LEADFLOW_LOGIN_LIMIT_PER_MINUTE,
     smtpUrl: e.SMTP_URL,
     smtpFrom: e.SMTP_FROM,
+    secretKey: e.LEADFLOW_SECRET_KEY,
     logLevel: e.LOG_LEVEL,
     importMaxBytes: Math.round(e.LEADFLOW_IMPORT_MAX_MB * 1024 * 1024),
     production: e.NODE_ENV === 'production',

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { isTimeZone } from '../routing/hours.model.ts';
 import { etagFor } from '../../core/concurrency.ts';
 import type { Db } from '../../core/db.ts';
 import { actorOf } from '../../http/auth.ts';
@@ -43,6 +44,8 @@ const contactFields = {
   email: z.union([z.email({ error: 'Must be an email address' }).max(320), z.literal('')]).nullable().optional(),
   phone: optionalText(50),
   title: optionalText(200),
+  timeZone: z.union([z.string().max(64).refine(isTimeZone, 'Use an IANA time zone such as Europe/Berlin'), z.literal('')]).nullable().optional(),
+  doNotCall: z.boolean().optional().describe('Do not call: outbound calls to the contact are refused'),
   ownerId: z.uuid().nullable().optional(),
   notes: z.string().max(20_000).optional(),
 };
@@ -76,6 +79,8 @@ const contactSchema = z
     email: z.string().nullable(),
     phone: z.string().nullable(),
     title: z.string().nullable(),
+    timeZone: z.string().nullable(),
+    doNotCall: z.boolean(),
     ownerId: z.uuid().nullable(),
     notes: z.string(),
     ...stamps,

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { phoneTailSql } from '../../core/match-keys.ts';
 
 export const accounts = pgTable(
@@ -48,6 +48,10 @@ export const contacts = pgTable(
     email: text('email'),
     phone: text('phone'),
     title: text('title'),
+    /** An IANA zone (calling hours); without it the account's country decides. */
+    timeZone: text('time_zone'),
+    /** Do not call: an outbound call to the contact is refused. */
+    doNotCall: boolean('do_not_call').notNull().default(false),
     ownerId: uuid('owner_id'),
     notes: text('notes').notNull().default(''),
     version: integer('version').notNull().default(1),

@@ -38,6 +38,8 @@ export type ContactFields = {
   email?: string | null | undefined;
   phone?: string | null | undefined;
   title?: string | null | undefined;
+  timeZone?: string | null | undefined;
+  doNotCall?: boolean | undefined;
   ownerId?: string | null | undefined;
   notes?: string | undefined;
 };
@@ -510,6 +512,38 @@ export async function findAccountForLead(db: Db, actor: Actor, lead: { domain: s
   if (!company) return null;
   const [byName] = await db.select(columns).from(accounts).where(and(live, sql`lower(${accounts.name}) = ${company.toLowerCase()}`)).orderBy(asc(accounts.createdAt)).limit(1);
   return byName ?? null;
+}
+
+export type AccountMatch = { id: string; name: string; domain: string | null; ownerId: string | null; createdAt: string; similarity: number };
+
+/**
+ * Live accounts that may be a lead's company, for a conversion to offer: every account with the
+ * company domain, and the closest names by pg_trgm similarity (at least `minSimilarity`). The name
+ * search reads every account of the org once; a conversion is one rep's click, not a batch.
+ */
+export async function accountMatchCandidates(
+  db: Db,
+  actor: Actor,
+  probe: { domain: string | null; company: string | null },
+  minSimilarity: number,
+): Promise<{ byDomain: AccountMatch[]; bySimilarName: AccountMatch[] }> {
+  const live = and(eq(accounts.orgId, actor.orgId), isNull(accounts.deletedAt));
+  const columns = { id: accounts.id, name: accounts.name, domain: accounts.domain, ownerId: accounts.ownerId, createdAt: accounts.createdAt };
+  const byDomain = probe.domain
+    ? await db.select(columns).from(accounts).where(and(live, sql`lower(${accounts.domain}) = ${probe.domain.toLowerCase()}`)).orderBy(asc(accounts.createdAt)).limit(10)
+    : [];
+  const company = probe.company?.trim().toLowerCase();
+  const similarity = sql<number>`similarity(lower(${accounts.name}), ${company ?? ''})`;
+  const bySimilarName = company
+    ? await db
+        .select({ ...columns, similarity })
+        .from(accounts)
+        .where(and(live, sql`${similarity} >= ${minSimilarity}`))
+        .orderBy(sql`${similarity} desc`, asc(accounts.createdAt))
+        .limit(5)
+    : [];
+  const view = (row: { id: string; name: string; domain: string | null; ownerId: string | null; createdAt: Date }, sim: number) => ({ ...row, createdAt: row.createdAt.toISOString(), similarity: sim });
+  return { byDomain: byDomain.map((row) => view(row, 1)), bySimilarName: bySimilarName.map((row) => view(row, Number(row.similarity))) };
 }
 
 /** Sets the owner and territory routing decided; an owner change is audited with the decision's reason. */

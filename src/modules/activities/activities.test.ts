@@ -70,9 +70,43 @@ describe('notes and timelines', () => {
     assert.equal((await admin.post(`/api/v1/accounts/${account.id}/notes`, { text: 'Renewal in March' })).statusCode, 201);
     assert.equal((await admin.post(`/api/v1/contacts/${contact.id}/notes`, { text: 'Prefers email' })).statusCode, 201);
     const accountTimeline = (await admin.get(`/api/v1/accounts/${account.id}/timeline`)).json().data;
-    assert.deepEqual(accountTimeline.map((i: Item) => i.summary), ['Renewal in March', 'Created']);
+    assert.deepEqual(accountTimeline.map((i: Item) => i.summary), ['Prefers email', 'Renewal in March', 'Created']);
+    assert.deepEqual(accountTimeline[0].contact, { id: contact.id, name: 'Peter Gibbons' });
+    assert.equal(accountTimeline[1].contact, undefined);
     const contactTimeline = (await admin.get(`/api/v1/contacts/${contact.id}/timeline`)).json().data;
     assert.deepEqual(contactTimeline.map((i: Item) => i.summary), ['Prefers email', 'Created']);
+  });
+
+  test("an account's and a deal's timelines show their contacts' activities, newest first, paged without gaps", async () => {
+    const account = (await admin.post('/api/v1/accounts', { name: 'Umbrella' })).json();
+    const alice = (await admin.post('/api/v1/contacts', { accountId: account.id, firstName: 'Alice', lastName: 'Abernathy' })).json();
+    const bob = (await admin.post('/api/v1/contacts', { accountId: account.id, firstName: 'Bob', lastName: 'Bauer' })).json();
+    const stranger = (await admin.post('/api/v1/contacts', { firstName: 'Carl', lastName: 'Elsewhere' })).json();
+    const expected: string[] = [];
+    for (let i = 0; i < 4; i += 1) {
+      for (const [path, id] of [['accounts', account.id], ['contacts', alice.id], ['contacts', bob.id]] as const) {
+        await admin.post(`/api/v1/${path}/${id}/notes`, { text: `${path}-${id === bob.id ? 'bob' : id === alice.id ? 'alice' : 'acct'}-${i}` });
+        expected.unshift(`${path}-${id === bob.id ? 'bob' : id === alice.id ? 'alice' : 'acct'}-${i}`);
+      }
+    }
+    await admin.post(`/api/v1/contacts/${stranger.id}/notes`, { text: 'not theirs' });
+    const paged: Item[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = (await admin.get(`/api/v1/accounts/${account.id}/timeline?kind=note&limit=5${cursor ? `&cursor=${cursor}` : ''}`)).json() as { data: Item[]; nextCursor: string | null };
+      paged.push(...page.data);
+      cursor = page.nextCursor;
+    } while (cursor);
+    assert.deepEqual(paged.map((i) => i.summary), expected);
+    const bobs = paged.filter((i) => i.summary.includes('bob')) as (Item & { contact?: { id: string; name: string } })[];
+    assert.ok(bobs.every((i) => i.contact?.id === bob.id && i.contact?.name === 'Bob Bauer'));
+
+    const deal = (await admin.post('/api/v1/opportunities', { name: 'Umbrella pilot', currency: 'EUR', accountId: account.id })).json();
+    assert.equal((await admin.request({ method: 'PUT', url: `/api/v1/opportunities/${deal.id}/contacts/${bob.id}`, payload: { roles: ['champion'] } })).statusCode, 200);
+    await admin.post(`/api/v1/opportunities/${deal.id}/notes`, { text: 'deal note' });
+    const dealNotes = (await admin.get(`/api/v1/opportunities/${deal.id}/timeline?kind=note&limit=3`)).json().data as (Item & { contact?: { id: string } })[];
+    assert.deepEqual(dealNotes.map((i) => i.summary), ['deal note', 'contacts-bob-3', 'contacts-bob-2']);
+    assert.equal(dealNotes[1]!.contact?.id, bob.id);
   });
 
   test('an empty note is refused, and a record of another organisation is not found', async () => {

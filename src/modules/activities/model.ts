@@ -17,6 +17,8 @@ export type TimelineItem = {
   actorId: string | null;
   summary: string;
   details: Record<string, unknown>;
+  /** On an account's or deal's timeline: the contact this activity is with, when it is not the record's own. */
+  contact?: { id: string; name: string };
 };
 
 /** Where a timeline page ends: the position (time, id) of its last item, newest first. */

@@ -7,9 +7,10 @@ import { actorOf } from '../../http/auth.ts';
 import { csv, errorResponses, idParams, limitQuery } from '../../http/schemas.ts';
 import { getAccount, getContact } from '../accounts/service.ts';
 import { getLead } from '../leads/service.ts';
+import { dealContacts } from '../opportunities/deal-contacts.service.ts';
 import { getOpportunity } from '../opportunities/opportunities.service.ts';
 import { ACTIVITY_KIND, type SubjectType } from './model.ts';
-import { addNote, timeline } from './service.ts';
+import { addNote, timeline, type TimelinePerson } from './service.ts';
 
 export const timelineItemSchema = z
   .object({
@@ -20,16 +21,38 @@ export const timelineItemSchema = z
     actorId: z.uuid().nullable(),
     summary: z.string(),
     details: z.record(z.string(), z.unknown()),
+    contact: z.object({ id: z.uuid(), name: z.string() }).optional().describe('On an account or deal timeline: the contact the activity is with'),
   })
   .meta({ id: 'TimelineItem' });
 
 // Each record type with a timeline, its URL segment, and how to check one exists in the org
 // (404 for an id from another organisation, so timelines cannot be probed).
-const SUBJECTS: { path: string; type: SubjectType; tag: string; assertExists: (db: Db, actor: Actor, id: string) => Promise<unknown> }[] = [
+// An account's and a deal's timeline also show the activities of their people (`people`).
+type Subject = {
+  path: string;
+  type: SubjectType;
+  tag: string;
+  assertExists: (db: Db, actor: Actor, id: string) => Promise<unknown>;
+  people?: (db: Db, actor: Actor, id: string, record: unknown) => Promise<TimelinePerson[]>;
+};
+const personName = (p: { firstName: string; lastName: string; email: string | null }) => `${p.firstName} ${p.lastName}`.trim() || p.email || 'Contact';
+const SUBJECTS: Subject[] = [
   { path: 'leads', type: 'lead', tag: 'Leads', assertExists: getLead },
   { path: 'contacts', type: 'contact', tag: 'Contacts', assertExists: getContact },
-  { path: 'accounts', type: 'account', tag: 'Accounts', assertExists: getAccount },
-  { path: 'opportunities', type: 'opportunity', tag: 'Opportunities', assertExists: getOpportunity },
+  {
+    path: 'accounts',
+    type: 'account',
+    tag: 'Accounts',
+    assertExists: getAccount,
+    people: async (_db, _actor, _id, record) => (record as Awaited<ReturnType<typeof getAccount>>).contacts.map((c) => ({ id: c.id, name: personName(c) })),
+  },
+  {
+    path: 'opportunities',
+    type: 'opportunity',
+    tag: 'Opportunities',
+    assertExists: getOpportunity,
+    people: async (db, actor, id) => (await dealContacts(db, actor, id)).map((c) => ({ id: c.contactId, name: personName(c) })),
+  },
 ];
 
 const timelineQuery = z.strictObject({
@@ -64,16 +87,18 @@ export function activityRoutes(app: FastifyInstance, db: Db): void {
         summary: `Read a ${subject.type}'s timeline`,
         description:
           'Everything that happened with the record, newest first: notes, form submissions, calls, emails, merges — and ' +
-          'its own changes from the audit log as kind `change`. Filter with `kind=note,form_submission`; page with `cursor`.',
+          'its own changes from the audit log as kind `change`. An account\'s and a deal\'s timeline also show the activities ' +
+          'of their contacts, each naming its `contact`. Filter with `kind=note,form_submission`; page with `cursor`.',
         params: idParams,
         querystring: timelineQuery,
         response: { 200: z.object({ data: z.array(timelineItemSchema), nextCursor: z.string().nullable() }), ...errorResponses },
       },
       handler: async (request) => {
         const actor = actorOf(request);
-        await subject.assertExists(db, actor, request.params.id);
+        const record = await subject.assertExists(db, actor, request.params.id);
+        const people = subject.people ? await subject.people(db, actor, request.params.id, record) : [];
         const { kind, cursor, limit } = request.query;
-        return timeline(db, actor, subject.type, request.params.id, { kinds: kind, cursor, limit });
+        return timeline(db, actor, subject.type, request.params.id, { kinds: kind, cursor, limit }, people);
       },
     });
   }

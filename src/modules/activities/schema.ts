@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 // Everything that happened with a lead, contact, account or opportunity: notes, form
 // submissions, calls, emails, meetings, merges. Later capabilities add kinds, not tables.
@@ -19,6 +19,9 @@ export const activities = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
-    index('activities_timeline_idx').on(t.orgId, t.subjectType, t.subjectId, t.occurredAt.desc(), t.id.desc()),
+    index('activities_timeline_idx').on(t.orgId, t.subjectType, t.subjectId, t.occurredAt, t.id),
+    // A rep's own activity by day (Today's goals), and a phone system's call posted twice stays one call.
+    index('activities_actor_idx').on(t.orgId, t.actorId, t.occurredAt),
+    uniqueIndex('activities_external_call_idx').on(t.orgId, sql`(details->>'externalCallId')`).where(sql`(details->>'externalCallId') is not null`),
   ],
 );

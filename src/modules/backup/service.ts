@@ -41,6 +41,10 @@ export type BackupProgress = (done: number, total: number, table: string) => voi
 
 let shapes: { root: Shape; scoped: Shape[] } | undefined;
 
+// Rollups the database keeps from other tables by triggers: restoring their sources rebuilds them,
+// so a backup leaves them out (restoring them as well would count every row twice).
+export const TRIGGER_KEPT = new Set(['activity_daily_counts', 'opportunity_stage_totals']);
+
 /**
  * The tables a backup holds, read from the drizzle schema index: the organisations table and
  * every table with an org_id column. A capability that adds tables is backed up without any change here.
@@ -63,6 +67,7 @@ export function backupTables(): { root: Shape; scoped: Shape[] } {
       orderBy: primary.length > 0 ? primary : config.columns.map((column) => column.name),
     };
     if (config.name === ORGANIZATIONS_TABLE) root = shape;
+    else if (TRIGGER_KEPT.has(config.name)) continue;
     else if (config.columns.some((column) => column.name === 'org_id')) scoped.push(shape);
   }
   if (!root) throw new Error('The schema has no organizations table');

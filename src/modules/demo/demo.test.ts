@@ -88,7 +88,11 @@ test('the demo has deals in every stage of the main pipeline, won and lost, with
 
   // A worked lead shows its calls and emails on its timeline, and the scores count that engagement.
   const rep = await signIn(t.app, 'sophie.laurent@northwind.demo', DEMO_PASSWORD);
-  const lead = (await rep.get('/api/v1/leads?status=qualified&limit=1')).json().data[0] as { id: string };
+  // A qualified lead the reps worked (not every qualified lead has calls, and list order varies by database).
+  const worked = (await t.database.executeSql(
+    "select l.id from leads l where l.status = 'qualified' and exists (select 1 from activities a where a.org_id = l.org_id and a.subject_type = 'lead' and a.subject_id = l.id and a.kind in ('call', 'call_connected', 'email', 'email_replied')) order by l.id limit 1",
+  )).rows[0]!;
+  const lead = { id: String(worked.id) };
   const timeline = (await rep.get(`/api/v1/leads/${lead.id}/timeline?limit=50`)).json().data as { kind: string }[];
   assert.ok(timeline.some((item) => ['call', 'call_connected', 'email', 'email_replied', 'meeting_held', 'note', 'email_opened'].includes(item.kind)));
   const engaged = (await t.database.executeSql("select count(*) as n from leads where score_explanation::text like '%\"engagement\"%'")).rows[0]!;

@@ -3,6 +3,10 @@ import { seedDemoActivities } from '../activities/demo.ts';
 import { seedDemoLeads } from '../leads/demo.ts';
 import { seedDemoOpportunities } from '../opportunities/demo.ts';
 import { seedDemoScores } from '../scoring/demo.ts';
+import { seedDemoTasks } from '../tasks/demo.ts';
+import { seedDemoQuotas } from '../quotas/demo.ts';
+import { seedDemoForecasts } from '../forecasts/demo.ts';
+import { seedDemoPartners } from '../partners/demo.ts';
 import type { DemoPart } from './model.ts';
 
 /**
@@ -18,4 +22,9 @@ export const DEMO_PARTS: DemoPart[] = [
   // After every record it touches, and before scoring, which counts the leads' engagement.
   { capability: 'activities', seed: seedDemoActivities },
   { capability: 'scoring', seed: seedDemoScores },
+  { capability: 'tasks', seed: seedDemoTasks },
+  { capability: 'quotas', seed: seedDemoQuotas },
+  { capability: 'forecasts', seed: seedDemoForecasts },
+  // After opportunities: credits the partner pipeline's deals to the demo partners.
+  { capability: 'partners', seed: seedDemoPartners },
 ];

@@ -57,7 +57,7 @@ export const formSubmissions = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
-    index('form_submissions_form_idx').on(t.orgId, t.formId, t.id.desc()),
+    index('form_submissions_form_idx').on(t.orgId, t.formId, t.id),
     index('form_submissions_lead_idx').on(t.orgId, t.leadId),
   ],
 );

@@ -7,6 +7,14 @@ export const DEDUPE_POLICIES = ['skip', 'update', 'create'] as const;
 /** skip: keep the existing lead; update: fill it with the row's non-empty cells; create: always add. */
 export type DedupePolicy = (typeof DEDUPE_POLICIES)[number];
 
+export const IMPORT_ROUTING = ['off', 'rules'] as const;
+/**
+ * Who owns a new lead whose row names no owner. off: the import's default owner (the importer,
+ * another user, or nobody); rules: the active "lead on create" routing rule set, as for a lead
+ * from a web form, but without a first-touch clock (imported prospects are not waiting on a reply).
+ */
+export type ImportRouting = (typeof IMPORT_ROUTING)[number];
+
 export const IMPORT_STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled'] as const;
 export type ImportStatus = (typeof IMPORT_STATUSES)[number];
 

@@ -17,7 +17,7 @@ import { csv, errorResponses, idParams, isoDateTime, limitQuery } from '../../ht
 import { LIFECYCLE_STAGES } from '../accounts/model.ts';
 import { LEAD_SORTS, LEAD_STATUSES } from '../leads/model.ts';
 import { accountsCsv, contactsCsv, leadsCsv } from './exports.ts';
-import { DEDUPE_POLICIES, IMPORT_FIELD_NAMES, IMPORT_FIELDS, IMPORT_STATUSES } from './model.ts';
+import { DEDUPE_POLICIES, IMPORT_FIELD_NAMES, IMPORT_FIELDS, IMPORT_ROUTING, IMPORT_STATUSES } from './model.ts';
 import { cancelImport, createImport, getImport, HEAD_BYTES, listImports, previewImport, rejectionsCsv, uploadPath } from './service.ts';
 import { queueImport } from './workers.ts';
 
@@ -37,6 +37,7 @@ const importSchema = z
     mapping: z.record(z.string(), field.nullable()).describe('Column → the lead field it feeds (null: not imported)'),
     defaultOwnerId: z.uuid().nullable(),
     defaultSource: z.string(),
+    routing: z.enum(IMPORT_ROUTING).describe('off: new leads without an owner cell get defaultOwnerId; rules: the active lead routing rule set picks their owners'),
     processed: z.number().int().describe('Rows read so far (blank lines are not rows)'),
     inserted: z.number().int(),
     updated: z.number().int(),
@@ -82,6 +83,7 @@ const importFields = z.strictObject({
   dedupe: z.enum(DEDUPE_POLICIES).default('skip'),
   defaultOwnerId: z.union([z.uuid(), z.literal('')]).optional().describe('Owner of new leads; empty for the unassigned pool; the importer when absent'),
   defaultSource: z.string().min(1).max(64).regex(/^[a-z0-9_-]+$/i, 'Letters, digits, - and _ only').optional(),
+  routing: z.enum(IMPORT_ROUTING).default('off'),
 });
 
 const leadExportQuery = z.strictObject({
@@ -102,7 +104,8 @@ const TAGS = ['Imports and exports'];
 const UPLOAD_DESCRIPTION =
   'multipart/form-data with a `file` part (CSV, comma/semicolon/tab separated, UTF-8 or Windows-1252, a header row) and text parts: ' +
   '`mapping` (JSON: {"Column": "leadField" | null}; the suggested mapping when absent), `dedupe` (skip | update | create: what a row whose ' +
-  'email is already a live lead does; default skip), `defaultOwnerId` (empty: unassigned), `defaultSource` (default import).';
+  'email is already a live lead does; default skip), `defaultOwnerId` (empty: unassigned), `defaultSource` (default import), ' +
+  '`routing` (off | rules: rules routes new leads without an owner cell by the active lead rule set, with no first-touch SLA clock; default off).';
 
 export function importRoutes(app: FastifyInstance, db: Db, config: Config, jobs: Jobs | undefined): void {
   const maxMb = Math.round(config.importMaxBytes / (1024 * 1024));
@@ -167,6 +170,7 @@ export function importRoutes(app: FastifyInstance, db: Db, config: Config, jobs:
             dedupePolicy: input.dedupe,
             defaultOwnerId: input.defaultOwnerId === undefined ? undefined : input.defaultOwnerId || null,
             defaultSource: input.defaultSource,
+            routing: input.routing,
           });
           await queueImport(jobs, { orgId: actor.orgId, importId: id });
           return reply.code(202).header('location', `/api/v1/imports/${id}`).send(view);

@@ -21,6 +21,8 @@ export const imports = pgTable(
     dedupePolicy: text('dedupe_policy').notNull(),
     defaultOwnerId: uuid('default_owner_id'),
     defaultSource: text('default_source').notNull().default('import'),
+    /** Who owns new leads without an owner cell: 'off' the default owner, 'rules' the active lead rule set. */
+    routing: text('routing').notNull().default('off'),
     status: text('status').notNull().default('pending'),
     processed: integer('processed').notNull().default(0),
     inserted: integer('inserted').notNull().default(0),

@@ -18,6 +18,7 @@ import {
   suggestMapping,
   type DedupePolicy,
   type ImportField,
+  type ImportRouting,
   type ImportStatus,
 } from './model.ts';
 import { importRejections, imports } from './schema.ts';
@@ -38,6 +39,7 @@ export type ImportView = {
   mapping: Record<string, ImportField | null>;
   defaultOwnerId: string | null;
   defaultSource: string;
+  routing: ImportRouting;
   processed: number;
   inserted: number;
   updated: number;
@@ -70,6 +72,7 @@ export function toImportView(row: ImportRow): ImportView {
     mapping: Object.fromEntries(names.map((name, i) => [name, (row.mapping[i] ?? null) as ImportField | null])),
     defaultOwnerId: row.defaultOwnerId,
     defaultSource: row.defaultSource,
+    routing: row.routing as ImportRouting,
     processed: row.processed,
     inserted: row.inserted,
     updated: row.updated,
@@ -189,6 +192,8 @@ export type NewImport = {
   /** Owner of new leads: a user id, null for the unassigned pool; the importer when undefined. */
   defaultOwnerId?: string | null | undefined;
   defaultSource?: string | undefined;
+  /** Route new leads without an owner cell by the active lead rule set (default off). */
+  routing?: ImportRouting | undefined;
 };
 
 /** Registers an uploaded file as a pending import, after checking its header against the mapping. */
@@ -218,6 +223,7 @@ export async function createImport(db: Db, actor: Actor, dataDir: string, input:
         dedupePolicy: input.dedupePolicy,
         defaultOwnerId: ownerId,
         defaultSource: input.defaultSource ?? 'import',
+        routing: input.routing ?? 'off',
         resumeOffset: file.offset,
         resumeLine: file.line,
         createdBy: actor.userId || null,
@@ -228,7 +234,7 @@ export async function createImport(db: Db, actor: Actor, dataDir: string, input:
       entityType: 'import',
       entityId: row!.id,
       action: 'create',
-      after: { fileName: view.fileName, sizeBytes: view.sizeBytes, dedupePolicy: view.dedupePolicy, mapping: view.mapping, defaultOwnerId: ownerId },
+      after: { fileName: view.fileName, sizeBytes: view.sizeBytes, dedupePolicy: view.dedupePolicy, mapping: view.mapping, defaultOwnerId: ownerId, routing: view.routing },
     });
     return view;
   });

@@ -47,8 +47,8 @@ export async function runImportJob(db: Db, dataDir: string, job: ImportJob, log:
   try {
     const done = await runImport(db, dataDir, job.orgId, job.importId, token);
     log(`Import ${done.id} of ${done.fileName}: ${done.inserted} inserted, ${done.updated} updated, ${done.skipped} skipped, ${done.rejected} rejected`);
-    // Bulk-loaded leads skip the per-lead scoring of the leads service: score what the import touched.
-    await rescoreOrganization(db, job.orgId, { which: { changedSince: new Date(done.startedAt ?? 0) }, now: new Date() });
+    // New leads are written with their scores; leads an import updated are rescored here.
+    if (done.updated > 0) await rescoreOrganization(db, job.orgId, { which: { changedSince: new Date(done.startedAt ?? 0) }, now: new Date() });
   } catch (error) {
     if (error instanceof ImportStopped) return;
     const message = error instanceof Error ? error.message : String(error);

@@ -31,6 +31,10 @@ export async function statusChangeFields(
 ): Promise<Partial<LifecycleFields>> {
   const target = to ?? from ?? 'new';
   if (from && target !== from) assertStatusChange(from, target);
+  // A converted lead points at the account, contact and deal it became; a status alone would not.
+  if (from && from !== 'converted' && target === 'converted') {
+    throw conflict('Convert the lead with POST /api/v1/leads/{id}/convert: it makes the account, contact and deal', 'convert_required');
+  }
   if (target !== 'disqualified') {
     if (reason) throw validationFailed([{ field: 'disqualifiedReason', message: 'Give a disqualification reason only when disqualifying the lead' }]);
     return lifecycleFields(from, target, null, now, null);

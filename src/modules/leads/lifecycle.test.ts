@@ -67,7 +67,7 @@ describe('lead lifecycle over HTTP', () => {
     assert.notEqual(created.json().recycleAt, null);
   });
 
-  test('nurture goes back to working; qualified goes on to converted and no further', async () => {
+  test('nurture goes back to working; qualified goes on only by conversion, and a converted lead no further', async () => {
     const admin = await newOrg(t);
     const lead = await leadIn(admin, 'working');
     for (const [status, code] of [
@@ -76,12 +76,14 @@ describe('lead lifecycle over HTTP', () => {
       ['working', 200],
       ['qualified', 200],
       ['working', 409],
-      ['converted', 200],
-      ['new', 409],
+      ['converted', 409],
     ] as const) {
       const res = await admin.patch(`/api/v1/leads/${lead.id}`, { status });
       assert.equal(res.statusCode, code, `→ ${status}: ${res.body}`);
     }
+    const byStatus = await admin.patch(`/api/v1/leads/${lead.id}`, { status: 'converted' });
+    assert.equal(byStatus.json().code, 'convert_required', 'converting makes the account, contact and deal; a status alone would not');
+    assert.equal((await admin.post(`/api/v1/leads/${lead.id}/convert`, { createOpportunity: false })).statusCode, 201);
     const refused = await admin.patch(`/api/v1/leads/${lead.id}`, { status: 'working' });
     assert.equal(refused.json().detail, 'A converted lead cannot move to working: it is final');
   });
@@ -116,6 +118,8 @@ describe('org settings', () => {
     assert.deepEqual(defaults.json(), {
       disqualificationReasons: ['No budget', 'Not decision maker', 'Bad timing', 'Competitor', 'Unreachable', 'Not a fit'],
       recycleAfterDays: 90,
+      fiscalYearStartMonth: 1,
+      repsSeeTeamNumbers: true,
       version: 0,
       updatedAt: null,
     });

@@ -6,6 +6,7 @@ import type { Db } from '../../core/db.ts';
 import { validationFailed } from '../../core/errors.ts';
 import { actorOf } from '../../http/auth.ts';
 import { csv, errorResponses, expectedVersion, idParams, isoDateTime, limitQuery, optionalText } from '../../http/schemas.ts';
+import { isTimeZone } from '../routing/hours.model.ts';
 import { LEAD_SORTS, LEAD_STATUSES } from './model.ts';
 import { bulkUpdateLeads, createLead, deleteLead, getLead, listLeads, restoreLead, updateLead } from './service.ts';
 
@@ -25,6 +26,8 @@ const leadFields = {
   region: optionalText(200),
   city: optionalText(200),
   postcode: optionalText(20),
+  timeZone: z.union([z.string().max(64).refine(isTimeZone, 'Use an IANA time zone such as America/Chicago'), z.literal('')]).nullable().optional().describe('The lead\'s IANA time zone when country and region do not tell it (calling hours)'),
+  doNotCall: z.boolean().optional().describe('Do not call: the call queue skips the lead and outbound calls to it are refused'),
   status: status.optional(),
   source: z.string().min(1).max(64).regex(/^[a-z0-9_-]+$/i, 'Letters, digits, - and _ only').optional(),
   ownerId: z.uuid().nullable().optional(),
@@ -48,6 +51,8 @@ export const leadSchema = z
     region: z.string().nullable(),
     city: z.string().nullable(),
     postcode: z.string().nullable(),
+    timeZone: z.string().nullable(),
+    doNotCall: z.boolean(),
     status,
     source: z.string(),
     ownerId: z.uuid().nullable(),

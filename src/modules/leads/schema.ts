@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { phoneTailSql } from '../../core/match-keys.ts';
 
 /** Why a lead scores what it scores, as of `scoredAt`: written by the scoring module. */
@@ -28,6 +28,10 @@ export const leads = pgTable(
     region: text('region'),
     city: text('city'),
     postcode: text('postcode'),
+    /** An IANA zone when known better than country and region tell (calling hours). */
+    timeZone: text('time_zone'),
+    /** Do not call: the call queue skips the lead and an outbound call to it is refused. */
+    doNotCall: boolean('do_not_call').notNull().default(false),
     status: text('status').notNull().default('new'),
     source: text('source').notNull().default('manual'),
     ownerId: uuid('owner_id'),

@@ -8,7 +8,7 @@ import { newId } from '../../core/ids.ts';
 import { companyFirstWordSql, phoneTailSql } from '../../core/match-keys.ts';
 import { assertCan } from '../../core/roles.ts';
 import { recordAudit, recordAuditMany } from '../audit/service.ts';
-import { placeLead, routeLead } from '../routing/service.ts';
+import { ownerChangedByHand, placeLead, routeLead } from '../routing/service.ts';
 import { recomputeLeadScore } from '../scoring/service.ts';
 import { assertActiveUser } from '../users/service.ts';
 import { assertStatusChange, statusChangeFields, type LifecycleInput } from './lifecycle-service.ts';
@@ -31,6 +31,8 @@ export type LeadFields = {
   region?: string | null | undefined;
   city?: string | null | undefined;
   postcode?: string | null | undefined;
+  timeZone?: string | null | undefined;
+  doNotCall?: boolean | undefined;
   status?: LeadStatus | undefined;
   source?: string | undefined;
   ownerId?: string | null | undefined;
@@ -67,6 +69,8 @@ export function toLeadView(row: LeadRow): LeadView {
     region: row.region,
     city: row.city,
     postcode: row.postcode,
+    timeZone: row.timeZone,
+    doNotCall: row.doNotCall,
     status: row.status as LeadStatus,
     source: row.source,
     ownerId: row.ownerId,
@@ -216,6 +220,7 @@ export async function updateLead(db: Db, actor: Actor, id: string, changes: Lead
       .where(byId(actor, id))
       .returning();
     await recordAudit(tx, actor, { entityType: 'lead', entityId: id, action: 'update', before: auditable(row), after: auditable(updated!) });
+    if (fields.ownerId !== undefined && fields.ownerId !== row.ownerId) await ownerChangedByHand(tx, actor, [id], fields.ownerId, 'reassigned on the lead');
     return placeLead(tx, actor, { ...toLeadView(updated!), score: await recomputeLeadScore(tx, actor, id) }, fields);
   });
 }
@@ -287,6 +292,10 @@ export async function bulkUpdateLeads(db: Db, actor: Actor, ids: string[], chang
         reason: reason ?? null,
       })),
     );
+    if (change.action === 'assign') {
+      const moved = before.filter((row) => row.ownerId !== change.ownerId).map((row) => row.id);
+      await ownerChangedByHand(tx, actor, moved, change.ownerId, reason ?? 'bulk assignment');
+    }
     return before.length;
   });
 }
@@ -302,6 +311,26 @@ export async function reassignLeadsOfOwner(db: Db, actor: Actor, fromUserId: str
     moved += await bulkUpdateLeads(db, actor, owned.slice(i, i + 5000).map((r) => r.id), { action: 'assign', ownerId: toUserId }, reason);
   }
   return moved;
+}
+
+// Conversion: the conversions module decides; these functions only read and write the lead row.
+
+/** A live lead locked for the caller's conversion transaction (404 when missing or in the trash). */
+export async function lockLead(tx: Db, actor: Actor, id: string): Promise<LeadView> {
+  const [row] = await tx.select().from(leads).where(and(byId(actor, id), isNull(leads.deletedAt))).for('update');
+  if (!row) throw notFound('Lead');
+  return toLeadView(row);
+}
+
+/** Marks a locked lead converted: a new version, audited as a status change with what it became. */
+export async function markLeadConverted(tx: Db, actor: Actor, lead: LeadView, reason: string): Promise<LeadView> {
+  const [updated] = await tx
+    .update(leads)
+    .set({ status: 'converted', version: lead.version + 1, updatedAt: new Date() })
+    .where(byId(actor, lead.id))
+    .returning();
+  await recordAudit(tx, actor, { entityType: 'lead', entityId: lead.id, action: 'update', before: { status: lead.status }, after: { status: 'converted' }, reason });
+  return toLeadView(updated!);
 }
 
 // Duplicate look-ups and merges. The rules of who is the same person live in the duplicates
@@ -573,4 +602,30 @@ export async function setLeadTerritories(db: Db, actor: Actor, changes: { id: st
     update leads set territory_id = v.territory_id
     from jsonb_to_recordset(${JSON.stringify(changes.map((c) => ({ id: c.id, territory_id: c.territoryId })))}::jsonb) as v(id uuid, territory_id uuid)
     where leads.org_id = ${actor.orgId} and leads.id = v.id`);
+}
+
+export type LeadCompanyMatch = { id: string; company: string; email: string | null; website: string | null; ownerId: string | null; status: string; similarity: number };
+
+/**
+ * Live leads that may stand for a company (a partner's deal registration asks): email or website
+ * on the domain, or a company name at least `minSimilarity` alike (pg_trgm).
+ */
+export async function leadCompanyCandidates(db: Db, actor: Actor, probe: { domain: string | null; company: string | null }, minSimilarity: number): Promise<LeadCompanyMatch[]> {
+  const domain = probe.domain?.trim().toLowerCase() || null;
+  const company = probe.company?.trim().toLowerCase() || null;
+  const similarity = company ? sql<number>`similarity(lower(${leads.company}), ${company})` : sql<number>`0`;
+  const alternatives: SQL[] = [];
+  if (domain) {
+    alternatives.push(sql`lower(${leads.email}) like ${`%@${domain.replace(/[\\%_]/g, (c) => `\\${c}`)}`}`);
+    alternatives.push(sql`lower(${leads.website}) ~ ${`^(https?://)?(www\\.)?${domain.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(/|$)`}`);
+  }
+  if (company) alternatives.push(sql`${leads.company} <> '' and ${similarity} >= ${minSimilarity}`);
+  if (alternatives.length === 0) return [];
+  const rows = await db
+    .select({ id: leads.id, company: leads.company, email: leads.email, website: leads.website, ownerId: leads.ownerId, status: leads.status, similarity })
+    .from(leads)
+    .where(and(eq(leads.orgId, actor.orgId), isNull(leads.deletedAt), or(...alternatives)))
+    .orderBy(sql`${similarity} desc`, asc(leads.createdAt))
+    .limit(10);
+  return rows.map((r) => ({ ...r, similarity: Number(r.similarity) }));
 }

@@ -26,5 +26,5 @@ export const merges = pgTable(
     undoneAt: timestamp('undone_at', { withTimezone: true }),
     undoneBy: uuid('undone_by'),
   },
-  (t) => [primaryKey({ columns: [t.orgId, t.id] }), index('merges_survivor_idx').on(t.orgId, t.survivorId, t.id.desc()), index('merges_type_idx').on(t.orgId, t.entityType, t.id.desc())],
+  (t) => [primaryKey({ columns: [t.orgId, t.id] }), index('merges_survivor_idx').on(t.orgId, t.survivorId, t.id), index('merges_type_idx').on(t.orgId, t.entityType, t.id)],
 );

@@ -129,3 +129,13 @@ export async function markAllRead(db: Db, actor: Actor): Promise<number> {
     .returning({ id: notifications.id });
   return rows.length;
 }
+
+/** Marks read the caller's unread notifications of one kind about one thing (a deal's page, say): the work they asked for is done. */
+export async function markReadAbout(db: Db, actor: Actor, kind: string, link: string): Promise<number> {
+  const rows = await db
+    .update(notifications)
+    .set({ readAt: new Date() })
+    .where(and(eq(notifications.orgId, actor.orgId), eq(notifications.userId, actor.userId), eq(notifications.kind, kind), eq(notifications.link, link), isNull(notifications.readAt)))
+    .returning({ id: notifications.id });
+  return rows.length;
+}

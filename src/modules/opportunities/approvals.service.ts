@@ -6,7 +6,7 @@ import { conflict, forbidden, notFound } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
 import { assertCan } from '../../core/roles.ts';
 import { recordAudit } from '../audit/service.ts';
-import { notify, withNotifications, type Delivery, type Outbox } from '../notifications/service.ts';
+import { markReadAbout, notify, withNotifications, type Delivery, type Outbox } from '../notifications/service.ts';
 import { listTeams, listUsers } from '../users/service.ts';
 import { approversToNotify, decisionRefusal, submissionPlan, type ApprovalLevel, type ApprovalPolicy, type ApprovalStanding, type ApprovalStatus } from './approvals.model.ts';
 import { readPolicy } from './policies.service.ts';
@@ -123,6 +123,13 @@ export async function decideApproval(
     const comment = input.comment?.trim() || null;
     const [decided] = await tx.update(approvalRequests).set({ status, decidedBy: actor.userId, decidedAt: now(), comment }).where(key).returning();
     const view = toRequestView(decided!);
+    // The decider's "approval needed" notice is done once nothing else on the deal waits for them.
+    const waiting = await tx
+      .select({ level: approvalRequests.level, requestedBy: approvalRequests.requestedBy })
+      .from(approvalRequests)
+      .where(and(eq(approvalRequests.orgId, actor.orgId), eq(approvalRequests.opportunityId, deal.id), eq(approvalRequests.status, 'pending')));
+    const mine = waiting.some((r) => decisionRefusal({ level: r.level as ApprovalLevel, requestedBy: r.requestedBy }, deal.ownerId, { userId: actor.userId, role: actor.role }, policy) === null);
+    if (!mine && actor.userId) await markReadAbout(tx, actor, 'approval_requested', `/opportunities/${deal.id}`);
     await recordAudit(tx, actor, {
       entityType: 'opportunity',
       entityId: deal.id,

@@ -122,6 +122,15 @@ describe('the approval flow, end to end', () => {
     assert.ok(managerInbox.some((r: { opportunityId: string; opportunityName: string }) => r.opportunityId === deal.id && r.opportunityName === 'Prospect platform'));
     assert.ok(!(await rep.get('/api/v1/approvals?decidable=true')).json().data.some((r: { opportunityId: string }) => r.opportunityId === deal.id));
     assert.ok(!(await legal.get('/api/v1/approvals?decidable=true')).json().data.some((r: { opportunityId: string }) => r.opportunityId === deal.id));
+    // Deciding it clears the manager's "approval needed" notice for that deal, and only that one.
+    const unreadAbout = async () =>
+      ((await manager.get('/api/v1/notifications?unread=true')).json().data as { kind: string; link: string }[]).filter((n) => n.kind === 'approval_requested' && n.link === `/opportunities/${deal.id}`).length;
+    const unreadBefore = (await manager.get('/api/v1/notifications')).json().unread as number;
+    assert.equal(await unreadAbout(), 1);
+    const request = await requestAt(deal.id, 'manager');
+    assert.equal((await manager.post(`/api/v1/approvals/${request.id}/decision`, { decision: 'approve' })).statusCode, 200);
+    assert.equal(await unreadAbout(), 0);
+    assert.equal((await manager.get('/api/v1/notifications')).json().unread, unreadBefore - 1);
   });
 
   test('a manager cannot approve a discount on their own deal; another manager can', async () => {

@@ -3,6 +3,10 @@
 import type { PipelineKind } from './pipelines.model.ts';
 
 /** `lead`: converted from a lead; `partner`: a partner brought it; `expansion`/`renewal`: an existing customer; `direct`: the rep's own. */
+/** A channel partner's part in a deal: they brought it (`sourced`) or helped win it (`influenced`). */
+export const PARTNER_ROLES = ['sourced', 'influenced'] as const;
+export type PartnerRole = (typeof PARTNER_ROLES)[number];
+
 export const OPPORTUNITY_SOURCES = ['lead', 'partner', 'expansion', 'renewal', 'direct'] as const;
 export type OpportunitySource = (typeof OPPORTUNITY_SOURCES)[number];
 

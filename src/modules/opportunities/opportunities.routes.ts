@@ -11,7 +11,7 @@ import type { Delivery } from '../notifications/service.ts';
 import { removeDealContact, setDealContact } from './deal-contacts.service.ts';
 import { dealHistory } from './history.service.ts';
 import { addLineItem, removeLineItem, updateLineItem } from './line-items.service.ts';
-import { OPPORTUNITY_SORTS, OPPORTUNITY_SOURCES, OPPORTUNITY_STATUSES } from './model.ts';
+import { OPPORTUNITY_SORTS, OPPORTUNITY_SOURCES, OPPORTUNITY_STATUSES, PARTNER_ROLES } from './model.ts';
 import { createOpportunity, deleteOpportunity, getOpportunity, listOpportunities, moveOpportunity, updateOpportunity } from './opportunities.service.ts';
 import { FORECAST_CATEGORIES } from './pipelines.model.ts';
 import { quotePdf, sendQuote } from './quotes.service.ts';
@@ -46,6 +46,8 @@ const fields = {
   paymentTermsDays: z.number().int().min(0).max(365).optional(),
   description: z.string().max(20_000).optional(),
   sourcedBy: z.uuid().nullable().optional().describe('Who qualified the lead (SDR credit)'),
+  partnerId: z.uuid().nullable().optional().describe('The channel partner credited with the deal'),
+  partnerRole: z.enum(PARTNER_ROLES).nullable().optional().describe('sourced (the partner brought it) or influenced; sourced if left out with a partner'),
 };
 
 const lineParams = z.strictObject({ id: z.uuid(), lineId: z.uuid() });
@@ -96,6 +98,7 @@ export function opportunityRecordRoutes(app: FastifyInstance, db: Db, delivery: 
         status: csv(z.enum(OPPORTUNITY_STATUSES)).optional(),
         ownerId: z.uuid().optional(),
         accountId: z.uuid().optional(),
+        partnerId: z.uuid().optional(),
         q: z.string().max(200).optional(),
         closeFrom: isoDate.optional(),
         closeTo: isoDate.optional(),

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, ilike, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, ilike, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Actor } from '../../core/actor.ts';
 import { now } from '../../core/clock.ts';
 import { assertVersion, type ExpectedVersion } from '../../core/concurrency.ts';
@@ -17,7 +17,8 @@ import { assertActiveUser } from '../users/service.ts';
 import { approvalStanding, neededApprovals } from './approvals.model.ts';
 import { describeMissing, gatingStages, missingForMove, type DealFacts, type GateStage, type MissingRequirement } from './gates.model.ts';
 import { addDays, addMonths, dateOf, formatMoney, isCurrency } from './line-items.model.ts';
-import { parseSort, pipelineKindFor, tidyCompetitors, type OpportunitySort, type OpportunitySource, type OpportunityStatus } from './model.ts';
+import { assertPartner } from '../partners/service.ts';
+import { parseSort, pipelineKindFor, tidyCompetitors, type OpportunitySort, type OpportunitySource, type OpportunityStatus, type PartnerRole } from './model.ts';
 import { categoriesFor, type ForecastCategory } from './pipelines.model.ts';
 import { getPipeline, pipelineOfKind, type PipelineView, type StageView } from './pipelines.service.ts';
 import { readPolicy } from './policies.service.ts';
@@ -56,6 +57,8 @@ export type OpportunityFields = {
   paymentTermsDays?: number | undefined;
   description?: string | undefined;
   sourcedBy?: string | null | undefined;
+  partnerId?: string | null | undefined;
+  partnerRole?: PartnerRole | null | undefined;
 };
 
 export type NewOpportunity = OpportunityFields & {
@@ -89,6 +92,9 @@ function tidyFields<T extends OpportunityFields>(fields: T): T {
   if (out.winReason !== undefined) out.winReason = text(out.winReason);
   if (out.currency !== undefined) out.currency = out.currency.trim().toUpperCase();
   if (out.competitors !== undefined) out.competitors = tidyCompetitors(out.competitors);
+  // A partner's part goes with the partner: removing the partner clears it, naming one defaults it.
+  if (out.partnerId === null) out.partnerRole = null;
+  else if (out.partnerId && out.partnerRole === undefined) out.partnerRole = 'sourced';
   const problems: FieldError[] = [];
   if (out.name !== undefined && !out.name) problems.push({ field: 'name', message: 'A deal needs a name' });
   if (out.currency !== undefined && !isCurrency(out.currency)) problems.push({ field: 'currency', message: `${out.currency} is not an ISO 4217 currency code` });
@@ -100,6 +106,9 @@ async function checkPeople(tx: Db, actor: Actor, fields: OpportunityFields, befo
   if (fields.ownerId && fields.ownerId !== before?.ownerId) await assertActiveUser(tx, actor, fields.ownerId, 'ownerId');
   if (fields.sourcedBy && fields.sourcedBy !== before?.sourcedBy) await assertActiveUser(tx, actor, fields.sourcedBy, 'sourcedBy');
   if (fields.accountId && fields.accountId !== before?.accountId) await accountBrief(tx, actor, fields.accountId, 'accountId');
+  if (fields.partnerId && fields.partnerId !== before?.partnerId) await assertPartner(tx, actor, fields.partnerId, 'partnerId');
+  const partnerId = fields.partnerId === undefined ? (before?.partnerId ?? null) : fields.partnerId;
+  if (fields.partnerRole && !partnerId) throw validationFailed([{ field: 'partnerRole', message: 'Name the partner (partnerId) whose part this is' }]);
 }
 
 /** The facts the gates read, loaded only as far as the gates in play need them. */
@@ -218,6 +227,7 @@ export type OpportunityFilter = {
   status?: OpportunityStatus[] | undefined;
   ownerId?: string | undefined;
   accountId?: string | undefined;
+  partnerId?: string | undefined;
   q?: string | undefined;
   closeFrom?: string | undefined;
   closeTo?: string | undefined;
@@ -235,6 +245,7 @@ export function opportunityConditions(actor: Actor, filter: Omit<OpportunityFilt
   if (filter.status?.length) conditions.push(inArray(opportunities.status, filter.status));
   if (filter.ownerId) conditions.push(eq(opportunities.ownerId, filter.ownerId));
   if (filter.accountId) conditions.push(eq(opportunities.accountId, filter.accountId));
+  if (filter.partnerId) conditions.push(eq(opportunities.partnerId, filter.partnerId));
   if (filter.closeFrom) conditions.push(sql`${opportunities.closeDate} >= ${filter.closeFrom}::date`);
   if (filter.closeTo) conditions.push(sql`${opportunities.closeDate} <= ${filter.closeTo}::date`);
   if (filter.q?.trim()) conditions.push(ilike(opportunities.name, `%${filter.q.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`));
@@ -406,4 +417,58 @@ export async function getOpportunity(db: Db, actor: Actor, id: string): Promise<
     contacts: await dealContacts(db, actor, id),
     approvals: { standing, requests },
   };
+}
+
+export type PartnerDealFact = { partnerId: string; partnerRole: PartnerRole; status: OpportunityStatus; amount: number; currency: string; createdAt: Date; closedAt: Date | null };
+
+/** Every live deal credited to a partner, in the few columns the partner report adds up. */
+export async function partnerDealFacts(db: Db, actor: Actor): Promise<PartnerDealFact[]> {
+  assertCan(actor, 'records:read');
+  const rows = await db
+    .select({
+      partnerId: opportunities.partnerId,
+      partnerRole: opportunities.partnerRole,
+      status: opportunities.status,
+      amount: opportunities.amount,
+      currency: opportunities.currency,
+      createdAt: opportunities.createdAt,
+      closedAt: opportunities.closedAt,
+    })
+    .from(opportunities)
+    .where(and(eq(opportunities.orgId, actor.orgId), isNull(opportunities.deletedAt), sql`${opportunities.partnerId} is not null`));
+  return rows.map((r) => ({ ...r, partnerId: r.partnerId!, partnerRole: (r.partnerRole ?? 'sourced') as PartnerRole, status: r.status as OpportunityStatus }));
+}
+
+export type OpenDealMatch = { id: string; name: string; accountId: string | null; ownerId: string | null; amount: number; currency: string; partnerId: string | null; similarity: number };
+
+/** Open deals on any of the accounts, or whose name holds a word at least `minSimilarity` like the company (pg_trgm word_similarity: "Globex — 200 seats" is Globex). */
+export async function openOpportunityCandidates(db: Db, actor: Actor, probe: { accountIds: string[]; company: string | null }, minSimilarity: number): Promise<OpenDealMatch[]> {
+  const company = probe.company?.trim().toLowerCase() || null;
+  const similarity = company ? sql<number>`word_similarity(${company}, lower(${opportunities.name}))` : sql<number>`0`;
+  const alternatives: SQL[] = [];
+  if (probe.accountIds.length) alternatives.push(inArray(opportunities.accountId, probe.accountIds));
+  if (company) alternatives.push(sql`${similarity} >= ${minSimilarity}`);
+  if (alternatives.length === 0) return [];
+  const rows = await db
+    .select({ id: opportunities.id, name: opportunities.name, accountId: opportunities.accountId, ownerId: opportunities.ownerId, amount: opportunities.amount, currency: opportunities.currency, partnerId: opportunities.partnerId, similarity })
+    .from(opportunities)
+    .where(and(eq(opportunities.orgId, actor.orgId), isNull(opportunities.deletedAt), eq(opportunities.status, 'open'), or(...alternatives)))
+    .orderBy(sql`${similarity} desc`, asc(opportunities.createdAt))
+    .limit(10);
+  return rows.map((r) => ({ ...r, similarity: Number(r.similarity) }));
+}
+
+export type DealMoneyFact = { id: string; accountId: string | null; ownerId: string | null; status: OpportunityStatus; amount: number; currency: string };
+
+/** Live deals by id, plus the won ones of the given accounts: what customer feedback's revenue-at-stake adds up. */
+export async function dealsCitedOrWon(db: Db, actor: Actor, probe: { ids: string[]; wonOfAccountIds: string[] }): Promise<DealMoneyFact[]> {
+  const alternatives: SQL[] = [];
+  if (probe.ids.length) alternatives.push(inArray(opportunities.id, probe.ids));
+  if (probe.wonOfAccountIds.length) alternatives.push(and(eq(opportunities.status, 'won'), inArray(opportunities.accountId, probe.wonOfAccountIds))!);
+  if (alternatives.length === 0) return [];
+  const rows = await db
+    .select({ id: opportunities.id, accountId: opportunities.accountId, ownerId: opportunities.ownerId, status: opportunities.status, amount: opportunities.amount, currency: opportunities.currency })
+    .from(opportunities)
+    .where(and(eq(opportunities.orgId, actor.orgId), isNull(opportunities.deletedAt), or(...alternatives)));
+  return rows.map((r) => ({ ...r, status: r.status as OpportunityStatus }));
 }

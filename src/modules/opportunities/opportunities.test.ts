@@ -208,6 +208,35 @@ describe('deals and the board', () => {
     assert.deepEqual(names, ['In dollars', ...Array.from({ length: 7 }, (_, i) => `Deal ${i}`)]);
   });
 
+  test('the summary stays equal to a count over the deals through moves, edits, new owners and deletes', async () => {
+    const org = await newOrg(t, 'Totals');
+    const rep = await addUser(t, org, 'rep');
+    const [pipeline] = await pipelinesOf(org);
+    const deals = [];
+    for (let i = 0; i < 6; i++) deals.push(await newDeal(org, { name: `T${i}`, amount: 1000 * (i + 1), currency: i % 3 === 0 ? 'USD' : 'EUR' }));
+    const move = async (deal: { id: string }, stageId: string) => {
+      const res = await org.post(`/api/v1/opportunities/${deal.id}/move`, { stageId, lossReason: 'Price' });
+      assert.equal(res.statusCode, 200, res.body);
+    };
+    await move(deals[0], pipeline!.stages[1]!.id);
+    await move(deals[1], pipeline!.stages[1]!.id);
+    await move(deals[1], pipeline!.stages[0]!.id);
+    await move(deals[2], pipeline!.stages.find((s) => s.outcome === 'lost')!.id);
+    assert.equal((await org.patch(`/api/v1/opportunities/${deals[3].id}`, { amount: 7_777, probability: 35 })).statusCode, 200);
+    assert.equal((await org.patch(`/api/v1/opportunities/${deals[4].id}`, { ownerId: rep.userId })).statusCode, 200);
+    assert.equal((await org.del(`/api/v1/opportunities/${deals[5].id}`)).statusCode, 204);
+    const expected = await t.database.db.execute(sql`
+      select stage_id, currency, count(*)::int as count, sum(amount)::float8 as amount, round(sum(amount * probability) / 100.0)::float8 as weighted
+      from opportunities where org_id = ${org.orgId} and deleted_at is null group by 1, 2`);
+    const rows = (expected as unknown as { rows: { stage_id: string; currency: string; count: number; amount: number; weighted: number }[] }).rows;
+    const summary = (await org.get(`/api/v1/pipelines/${pipeline!.id}/summary`)).json().data as { stageId: string; count: number; totals: { currency: string; amount: number; weighted: number }[] }[];
+    const flat = summary.flatMap((s) => s.totals.map((c) => `${s.stageId} ${c.currency} ${c.amount} ${c.weighted}`)).sort();
+    assert.deepEqual(flat, rows.map((r) => `${r.stage_id} ${r.currency} ${r.amount} ${r.weighted}`).sort());
+    assert.equal(summary.reduce((n, s) => n + s.count, 0), 5);
+    const mine = (await org.get(`/api/v1/pipelines/${pipeline!.id}/summary?ownerId=${rep.userId}`)).json().data as { count: number }[];
+    assert.equal(mine.reduce((n, s) => n + s.count, 0), 1);
+  });
+
   test('the table view filters and sorts with keyset pages', async () => {
     const org = await newOrg(t, 'Table');
     const rep = await addUser(t, org, 'rep');

@@ -197,3 +197,20 @@ export async function updatePipeline(
   });
   return getPipeline(db, actor, id);
 }
+
+/**
+ * The org's partner pipeline, made from the default partner stages if an admin has removed it:
+ * approved partner registrations always have somewhere to go. Run it in the caller's transaction.
+ */
+export async function ensurePartnerPipeline(tx: Db, actor: Actor): Promise<PipelineView> {
+  await ensurePipelines(tx, actor.orgId);
+  const [row] = await tx.select({ id: pipelines.id }).from(pipelines).where(and(eq(pipelines.orgId, actor.orgId), eq(pipelines.kind, 'partner'))).orderBy(asc(pipelines.position)).limit(1);
+  if (row) return getPipeline(tx, actor, row.id);
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`partner-pipeline:${actor.orgId}`}))`);
+  const template = DEFAULT_PIPELINES.find((p) => p.kind === 'partner')!;
+  const [taken] = await tx.select({ id: pipelines.id }).from(pipelines).where(and(eq(pipelines.orgId, actor.orgId), sql`lower(${pipelines.name}) = lower(${template.name})`));
+  const [last] = await tx.select({ n: sql<number>`coalesce(max(${pipelines.position}), -1)` }).from(pipelines).where(eq(pipelines.orgId, actor.orgId));
+  const id = await insertPipeline(tx, actor.orgId, { ...template, name: taken ? `${template.name} deals` : template.name, position: Number(last?.n ?? -1) + 1 });
+  await recordAudit(tx, actor, { entityType: 'pipeline', entityId: id, action: 'create', after: { name: template.name, kind: 'partner' }, reason: 'A partner registration was approved and no partner pipeline existed' });
+  return getPipeline(tx, actor, id);
+}

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, date, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 // Pipelines (new business, expansion, renewal, partner), each an ordered list of stages.
 export const pipelines = pgTable(
@@ -57,6 +57,9 @@ export const opportunities = pgTable(
     sourceLeadId: uuid('source_lead_id'),
     /** Who qualified the lead this deal came from (SDR credit). */
     sourcedBy: uuid('sourced_by'),
+    /** The channel partner credited with the deal, and whether they sourced or influenced it. */
+    partnerId: uuid('partner_id'),
+    partnerRole: text('partner_role'),
     nextStep: text('next_step'),
     competitors: jsonb('competitors').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
     lossReason: text('loss_reason'),
@@ -81,8 +84,30 @@ export const opportunities = pgTable(
     index('opportunities_close_idx').on(t.orgId, t.closeDate, t.id).where(sql`deleted_at is null`),
     index('opportunities_owner_idx').on(t.orgId, t.ownerId, t.closeDate, t.id).where(sql`deleted_at is null`),
     index('opportunities_account_idx').on(t.orgId, t.accountId, t.closeDate, t.id).where(sql`deleted_at is null`),
+    index('opportunities_partner_idx').on(t.orgId, t.partnerId).where(sql`partner_id is not null`),
     uniqueIndex('opportunities_renewal_key').on(t.orgId, t.renewsOpportunityId, t.renewsTermEnd).where(sql`renews_opportunity_id is not null`),
   ],
+);
+
+/**
+ * The board's column headers, kept by statement triggers on opportunities (drizzle/0015_…): live
+ * deals per stage, owner and currency with their amount and amount × probability, so GET …/summary
+ * reads a few dozen rows instead of every deal. `ownerKey` is the nil UUID for unowned deals.
+ */
+export const stageTotals = pgTable(
+  'opportunity_stage_totals',
+  {
+    orgId: uuid('org_id').notNull(),
+    stageId: uuid('stage_id').notNull(),
+    ownerKey: uuid('owner_key').notNull(),
+    currency: text('currency').notNull(),
+    deals: integer('deals').notNull().default(0),
+    // numeric: sums of bigint amounts may pass 2^63.
+    amount: numeric('amount').notNull().default('0'),
+    /** Σ amount × probability (percent points): weighted amount × 100. */
+    weighted: numeric('weighted').notNull().default('0'),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.stageId, t.ownerKey, t.currency] })],
 );
 
 /** One row per change that forecasts care about: stage, amount, close date (with the values before). */

@@ -5,7 +5,7 @@ import { BUYING_ROLES } from '../accounts/relationships.model.ts';
 import { BILLINGS } from '../products/model.ts';
 import { APPROVAL_KINDS, APPROVAL_LEVELS, APPROVAL_STATUSES } from './approvals.model.ts';
 import { GATE_REQUIREMENTS } from './gates.model.ts';
-import { OPPORTUNITY_SOURCES, OPPORTUNITY_STATUSES } from './model.ts';
+import { OPPORTUNITY_SOURCES, OPPORTUNITY_STATUSES, PARTNER_ROLES } from './model.ts';
 import { FORECAST_CATEGORIES, PIPELINE_KINDS, STAGE_OUTCOMES } from './pipelines.model.ts';
 
 export const money = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).describe('Minor units of the currency (cents)');
@@ -57,6 +57,8 @@ export const opportunitySchema = z
     source: z.enum(OPPORTUNITY_SOURCES),
     sourceLeadId: z.uuid().nullable(),
     sourcedBy: z.uuid().nullable(),
+    partnerId: z.uuid().nullable(),
+    partnerRole: z.enum(PARTNER_ROLES).nullable(),
     nextStep: z.string().nullable(),
     competitors: z.array(z.string()),
     lossReason: z.string().nullable(),

@@ -7,7 +7,7 @@ import { notFound } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
 import { approvalStanding, neededApprovals, type ApprovalKind, type ApprovalLevel, type ApprovalPolicy, type ApprovalStanding, type ApprovalStatus } from './approvals.model.ts';
 import type { Billing } from './line-items.model.ts';
-import type { OpportunitySource, OpportunityStatus } from './model.ts';
+import type { OpportunitySource, OpportunityStatus, PartnerRole } from './model.ts';
 import type { ForecastCategory } from './pipelines.model.ts';
 import { approvalRequests, lineItems, opportunities, opportunityContacts, opportunityHistory } from './schema.ts';
 
@@ -29,6 +29,8 @@ export type OpportunityView = {
   source: OpportunitySource;
   sourceLeadId: string | null;
   sourcedBy: string | null;
+  partnerId: string | null;
+  partnerRole: PartnerRole | null;
   nextStep: string | null;
   competitors: string[];
   lossReason: string | null;
@@ -63,6 +65,8 @@ export function toOpportunityView(row: OpportunityRow): OpportunityView {
     source: row.source as OpportunitySource,
     sourceLeadId: row.sourceLeadId,
     sourcedBy: row.sourcedBy,
+    partnerId: row.partnerId,
+    partnerRole: row.partnerRole as PartnerRole | null,
     nextStep: row.nextStep,
     competitors: row.competitors,
     lossReason: row.lossReason,

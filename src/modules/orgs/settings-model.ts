@@ -6,11 +6,17 @@ export type OrgSettings = {
   disqualificationReasons: string[];
   /** Days until a disqualified lead returns to the pool; null: never. */
   recycleAfterDays: number | null;
+  /** 1–12: the month the fiscal year starts in; a year is named by the calendar year it ends in. */
+  fiscalYearStartMonth: number;
+  /** Whether reps see their team's quota and forecast numbers, or only their own. */
+  repsSeeTeamNumbers: boolean;
 };
 
 export const DEFAULT_ORG_SETTINGS: OrgSettings = {
   disqualificationReasons: ['No budget', 'Not decision maker', 'Bad timing', 'Competitor', 'Unreachable', 'Not a fit'],
   recycleAfterDays: 90,
+  fiscalYearStartMonth: 1,
+  repsSeeTeamNumbers: true,
 };
 
 /** Trims the reasons and refuses blank or repeated ones (ignoring case): a report would split them. */

@@ -11,6 +11,8 @@ const settingsSchema = z
   .object({
     disqualificationReasons: z.array(z.string()),
     recycleAfterDays: z.number().int().nullable(),
+    fiscalYearStartMonth: z.number().int(),
+    repsSeeTeamNumbers: z.boolean(),
     version: z.number().int().describe('0 until the settings are first changed (the defaults apply)'),
     updatedAt: z.string().nullable(),
   })
@@ -20,6 +22,8 @@ const settingsPatch = z
   .strictObject({
     disqualificationReasons: z.array(z.string().max(100)).min(1).max(50).optional(),
     recycleAfterDays: z.number().int().min(1).max(3650).nullable().optional().describe('null: disqualified leads never return to the pool'),
+    fiscalYearStartMonth: z.number().int().min(1).max(12).optional().describe('The month (1–12) the fiscal year starts in; FY names the calendar year it ends in'),
+    repsSeeTeamNumbers: z.boolean().optional().describe("false: reps see only their own quota and forecast numbers"),
     version: z.number().int().min(0).optional(),
   })
   .meta({ id: 'OrgSettingsPatch' });
@@ -42,7 +46,7 @@ export function orgSettingsRoutes(app: FastifyInstance, db: Db): void {
     config: { permission: 'org:settings' },
     schema: {
       tags: TAGS,
-      summary: 'Change the disqualification reasons or the recycle period (admins)',
+      summary: 'Change the disqualification reasons, the recycle period, the fiscal year start or what reps see of their team (admins)',
       description:
         'A new recycle period applies to leads disqualified from now on. Send `If-Match: "<version>"` to refuse the write if another admin changed the settings first.',
       headers: z.object({ 'if-match': z.string().optional() }),

@@ -18,6 +18,8 @@ async function readSettings(db: Db, orgId: string, lock: boolean): Promise<OrgSe
   return {
     disqualificationReasons: row.disqualificationReasons,
     recycleAfterDays: row.recycleAfterDays,
+    fiscalYearStartMonth: row.fiscalYearStartMonth,
+    repsSeeTeamNumbers: row.repsSeeTeamNumbers,
     version: row.version,
     updatedAt: row.updatedAt.toISOString(),
   };
@@ -39,6 +41,8 @@ export async function updateOrgSettings(db: Db, actor: Actor, changes: Partial<O
     const next: OrgSettings = {
       disqualificationReasons: reasons?.reasons ?? current.disqualificationReasons,
       recycleAfterDays: changes.recycleAfterDays === undefined ? current.recycleAfterDays : changes.recycleAfterDays,
+      fiscalYearStartMonth: changes.fiscalYearStartMonth ?? current.fiscalYearStartMonth,
+      repsSeeTeamNumbers: changes.repsSeeTeamNumbers ?? current.repsSeeTeamNumbers,
     };
     const values = { ...next, version: current.version + 1, updatedBy: actor.userId || null, updatedAt: new Date() };
     const [row] = await tx
@@ -46,7 +50,12 @@ export async function updateOrgSettings(db: Db, actor: Actor, changes: Partial<O
       .values({ orgId: actor.orgId, ...values })
       .onConflictDoUpdate({ target: orgSettings.orgId, set: values })
       .returning();
-    const before = { disqualificationReasons: current.disqualificationReasons, recycleAfterDays: current.recycleAfterDays };
+    const before = {
+      disqualificationReasons: current.disqualificationReasons,
+      recycleAfterDays: current.recycleAfterDays,
+      fiscalYearStartMonth: current.fiscalYearStartMonth,
+      repsSeeTeamNumbers: current.repsSeeTeamNumbers,
+    };
     await recordAudit(tx, actor, { entityType: 'org_settings', entityId: actor.orgId, action: 'update', before, after: next });
     return { ...next, version: row!.version, updatedAt: row!.updatedAt.toISOString() };
   });

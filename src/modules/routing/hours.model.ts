@@ -74,10 +74,10 @@ export function zoneOffset(at: number, timeZone: string): number {
 }
 
 /** The local wall clock at an instant, as a UTC-based Date (read it with getUTC…). */
-const wallClock = (at: number, timeZone: string): Date => new Date(at + zoneOffset(at, timeZone));
+export const wallClock = (at: number, timeZone: string): Date => new Date(at + zoneOffset(at, timeZone));
 
 /** The instant a local wall-clock time happens (the later reading when a DST switch repeats it). */
-function instantOf(localMs: number, timeZone: string): number {
+export function instantOf(localMs: number, timeZone: string): number {
   let guess = localMs - zoneOffset(localMs, timeZone);
   guess = localMs - zoneOffset(guess, timeZone);
   return guess;

@@ -9,8 +9,7 @@ import { getLead, openLeadIdsOf, setLeadRouting } from '../leads/service.ts';
 import { assertActiveUser, getUser } from '../users/service.ts';
 import { recordDecision } from './assignment.service.ts';
 import { tell } from './notices.ts';
-import { assignAccount, assignLead } from './service.ts';
-import { cancelClocks } from './sla.service.ts';
+import { assignAccount, assignLead, ownerChangedByHand } from './service.ts';
 import { activeRuleSet } from './store.ts';
 
 export type RerouteOutcome = { leadId: string; ownerId: string | null; reason: string | null };
@@ -70,7 +69,8 @@ export async function reassignOwner(db: Db, actor: Actor, request: Reassignment)
         const why = `${cause}: moved to ${target.name}`;
         await setLeadRouting(tx, actor, leadId, { ownerId: target.id }, why);
         await recordDecision(tx, actor, { subjectType: 'lead', subjectId: leadId, kind: 'reassignment', ruleSet: null, reason: why, ownerId: target.id, previousOwnerId: leaving.id, territoryId: lead.territoryId });
-        await cancelClocks(tx, actor, leadId, `reassigned: ${reason}`, 'first_touch');
+        // The summary at the end tells the new owner; one notification per lead would bury it.
+        await ownerChangedByHand(tx, actor, [leadId], target.id, `reassigned: ${reason}`, { tell: false });
         return target.id;
       });
       if (ownerId) result.leads.moved += 1;

@@ -7,8 +7,9 @@ import { companyDomain } from '../duplicates/model.ts';
 import { setLeadRouting, type LeadView } from '../leads/service.ts';
 import { placeRecord, route, type DecisionKind, type Routed } from './assignment.service.ts';
 import { tell } from './notices.ts';
-import { cancelClocks, startClock, stopClocks } from './sla.service.ts';
-import { isFirstTouchKind } from './sla.model.ts';
+import { cancelClocks, runningClocks, startClock, stopClocks } from './sla.service.ts';
+import { clockHandover, isFirstTouchKind } from './sla.model.ts';
+import { activeRuleSet, ruleSetById } from './store.ts';
 import type { Placeable } from './territories.model.ts';
 
 /** The fields a territory looks at: only a change to one of them can move a record to another territory. */
@@ -127,7 +128,62 @@ export async function recordFirstTouch(db: Db, actor: Actor, leadId: string, at:
   return stopClocks(db, actor, 'first_touch', leadId, at, 'first touch');
 }
 
+/** First touches of many leads at once: one locked read of their running clocks, and only those are stopped. */
+export async function recordFirstTouches(db: Db, actor: Actor, touches: { leadId: string; at: Date }[]): Promise<void> {
+  const earliest = new Map<string, Date>();
+  for (const t of touches) if (!earliest.has(t.leadId) || t.at < earliest.get(t.leadId)!) earliest.set(t.leadId, t.at);
+  const running = new Set((await runningClocks(db, actor, 'first_touch', [...earliest.keys()])).map((c) => c.subjectId));
+  for (const leadId of running) await recordFirstTouch(db, actor, leadId, earliest.get(leadId)!);
+}
+
 /** The activities module calls this for every activity it logs: a call or email on a lead is its first touch. */
 export async function firstTouchAfterActivity(db: Db, actor: Actor, activity: { subjectType: string; subjectId: string; kind: string; occurredAt?: Date | undefined }): Promise<void> {
   if (activity.subjectType === 'lead' && isFirstTouchKind(activity.kind)) await recordFirstTouch(db, actor, activity.subjectId, activity.occurredAt ?? new Date());
+}
+
+/**
+ * A person changed leads' owner by hand (the lead form, a bulk assignment, a leaving rep's
+ * records): the old owner's running first-touch clock no longer measures anyone, so it is
+ * cancelled, and the new owner gets a fresh clock of the same length under the same rule set: a
+ * lead still waiting for its first touch is now their lead to call, measured from now. Unassigned,
+ * the lead waits in the pool without a clock (routing starts one when it assigns it). Call it in
+ * the transaction that changes the owner. The new owner is told, once per call, unless the caller
+ * tells them itself. Returns how many clocks were started again.
+ */
+export async function ownerChangedByHand(tx: Db, actor: Actor, leadIds: string[], newOwnerId: string | null, why: string, options: { tell?: boolean } = {}): Promise<number> {
+  const now = new Date();
+  let rearmed = 0;
+  let firstDue: string | null = null;
+  for (const clock of await runningClocks(tx, actor, 'first_touch', leadIds)) {
+    const handover = clockHandover(clock, newOwnerId);
+    if (handover === 'keep') continue;
+    await cancelClocks(tx, actor, clock.subjectId, `the owner was changed by hand: ${why}`, 'first_touch');
+    if (handover === 'cancel' || !clock.ruleSetId) continue;
+    const ruleSet = await ruleSetById(tx, actor.orgId, clock.ruleSetId).catch(() => null);
+    if (!ruleSet) continue;
+    const started = await startClock(tx, actor, { kind: 'first_touch', subjectType: 'lead', subjectId: clock.subjectId, ownerId: newOwnerId!, ruleSet, minutes: clock.minutes, decisionId: null, now });
+    firstDue ??= started.dueAt;
+    rearmed += 1;
+  }
+  if (rearmed > 0 && newOwnerId && options.tell !== false) {
+    const single = leadIds.length === 1;
+    await tell(tx, actor, [newOwnerId], {
+      kind: 'lead_assigned',
+      title: single ? 'A lead waiting for its first touch is now yours' : `${rearmed} leads waiting for their first touch are now yours`,
+      body: `${why}\nFirst touch due by ${firstDue!.slice(0, 16).replace('T', ' ')} UTC${single ? '' : ' for the first of them'}.`,
+      link: single ? `/leads/${leadIds[0]}` : `/leads?ownerId=${newOwnerId}`,
+    });
+  }
+  return rearmed;
+}
+
+/** A lead was converted: its first-touch clock, if one still runs, no longer applies. */
+export async function leadConverted(tx: Db, actor: Actor, leadId: string): Promise<void> {
+  await cancelClocks(tx, actor, leadId, 'the lead was converted', 'first_touch');
+}
+
+/** The active hand-off rule set ("lead on qualification → opportunity owner"), if any: what a conversion will route by. */
+export async function activeHandoffRuleSet(db: Db, actor: Actor): Promise<{ id: string; name: string } | null> {
+  const ruleSet = await activeRuleSet(db, actor.orgId, 'lead_qualified');
+  return ruleSet ? { id: ruleSet.id, name: ruleSet.name } : null;
 }

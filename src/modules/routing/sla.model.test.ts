@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { breachDue, breachPlan, breachRate, isFirstTouchKind, slaDueAt, touchOutcome } from './sla.model.ts';
+import { breachDue, breachPlan, breachRate, clockHandover, isFirstTouchKind, slaDueAt, touchOutcome } from './sla.model.ts';
 
 const at = (iso: string) => new Date(iso);
 
@@ -53,4 +53,10 @@ describe('touches and breaches', () => {
     assert.equal(breachRate({ running: 5, met: 3, breached: 1, cancelled: 2 }), 0.25);
     assert.equal(breachRate({ running: 5, met: 0, breached: 0, cancelled: 0 }), null);
   });
+});
+
+test('a first-touch clock when the owner is changed by hand: kept for the same owner, fresh for a new one, gone for the pool', () => {
+  assert.equal(clockHandover({ ownerId: 'anna' }, 'anna'), 'keep');
+  assert.equal(clockHandover({ ownerId: 'anna' }, 'ben'), 'rearm');
+  assert.equal(clockHandover({ ownerId: 'anna' }, null), 'cancel');
 });

@@ -34,6 +34,16 @@ export function touchOutcome(timer: { status: TimerStatus; dueAt: Date }, touche
 /** Whether a breach job finds work: only a running timer whose time has come breaches, and only once. */
 export const breachDue = (timer: { status: TimerStatus; dueAt: Date }, now: Date): boolean => timer.status === 'running' && timer.dueAt.getTime() <= now.getTime();
 
+/**
+ * What a lead's running first-touch clock becomes when someone changes the owner by hand: the
+ * clock of an owner who keeps the lead stays; a new owner gets a fresh clock (the old one is
+ * cancelled: nobody breached it); a lead sent back to the pool has no one to measure.
+ */
+export function clockHandover(clock: { ownerId: string }, newOwnerId: string | null): 'keep' | 'rearm' | 'cancel' {
+  if (newOwnerId === clock.ownerId) return 'keep';
+  return newOwnerId ? 'rearm' : 'cancel';
+}
+
 export type BreachPlan = { reassign: boolean; notify: string[]; summary: string };
 
 /**

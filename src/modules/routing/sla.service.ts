@@ -1,7 +1,7 @@
 // Speed-to-lead and hand-off clocks: started with an assignment, stopped by a first touch (or an
 // acceptance), breached by a durable job due at the deadline. The sla_timers row is the truth; a
 // job only acts on a clock still running, so a job run twice, late or after a restart breaches once.
-import { and, asc, count, eq, gte, isNull, lt, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, gte, inArray, isNull, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { Actor } from '../../core/actor.ts';
 import type { Db } from '../../core/db.ts';
 import { newId } from '../../core/ids.ts';
@@ -113,6 +113,17 @@ export async function stopClocks(tx: Db, actor: Actor, kind: TimerKind, subjectI
     result = outcome;
   }
   return result;
+}
+
+/** The running clocks of one kind on some records, locked for the caller's change. */
+export async function runningClocks(tx: Db, actor: Actor, kind: TimerKind, subjectIds: string[]): Promise<TimerRow[]> {
+  if (subjectIds.length === 0) return [];
+  return tx
+    .select()
+    .from(slaTimers)
+    .where(and(eq(slaTimers.orgId, actor.orgId), eq(slaTimers.kind, kind), eq(slaTimers.status, 'running'), inArray(slaTimers.subjectId, subjectIds)))
+    .orderBy(asc(slaTimers.dueAt))
+    .for('update');
 }
 
 /** The running clock of a record, locked: the breach job's view of it. */

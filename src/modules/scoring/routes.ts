@@ -7,7 +7,7 @@ import type { Jobs } from '../../core/jobs.ts';
 import { actorOf } from '../../http/auth.ts';
 import { errorResponses, expectedVersion, idParams } from '../../http/schemas.ts';
 import { ENGAGEMENT_KINDS, SENIORITIES } from './model.ts';
-import { explainLeadScore, getScoringRules, rescoreAfterRulesChange, updateScoringRules } from './service.ts';
+import { explainLeadScore, getRescoreProgress, getScoringRules, requestRescore, rescoreAfterRulesChange, updateScoringRules } from './service.ts';
 
 const points = z.number().int().min(-100).max(100);
 const listOperator = z.enum(['in', 'not_in']);
@@ -60,6 +60,18 @@ const scoreSchema = z
   })
   .meta({ id: 'LeadScore' });
 
+const progressSchema = z
+  .object({
+    state: z.enum(['none', 'queued', 'running', 'done']).describe('none: the org was never rescored in full'),
+    rulesVersion: z.number().int().nullable(),
+    total: z.number().int().describe('Leads to rescore'),
+    done: z.number().int().describe('Leads rescored so far'),
+    requestedAt: z.string().nullable(),
+    startedAt: z.string().nullable(),
+    finishedAt: z.string().nullable(),
+  })
+  .meta({ id: 'RescoreProgress' });
+
 const TAGS = ['Scoring'];
 
 export function scoringRoutes(app: FastifyInstance, db: Db, jobs: Jobs | undefined): void {
@@ -89,9 +101,26 @@ export function scoringRoutes(app: FastifyInstance, db: Db, jobs: Jobs | undefin
       const { version, ...changes } = request.body;
       const actor = actorOf(request);
       const saved = await updateScoringRules(db, actor, changes, expectedVersion(request.headers['if-match'], version));
-      await rescoreAfterRulesChange(db, jobs, actor.orgId, saved.version);
+      await rescoreAfterRulesChange(db, jobs, actor, saved.version);
       return reply.header('etag', etagFor(saved.version)).send(saved);
     },
+  });
+
+  r.get('/api/v1/scoring-rules/rescore', {
+    config: { permission: 'scoring:manage' },
+    schema: { tags: TAGS, summary: "How far the org's latest full rescore has come (admins)", response: { 200: progressSchema, ...errorResponses } },
+    handler: async (request) => getRescoreProgress(db, actorOf(request)),
+  });
+
+  r.post('/api/v1/scoring-rules/rescore', {
+    config: { permission: 'scoring:manage' },
+    schema: {
+      tags: TAGS,
+      summary: 'Rescore every lead by the current rules (admins)',
+      description: 'In the background, in batches; follow it with GET /api/v1/scoring-rules/rescore. Saving the rules starts the same run.',
+      response: { 202: progressSchema, ...errorResponses },
+    },
+    handler: async (request, reply) => reply.code(202).send(await requestRescore(db, jobs, actorOf(request))),
   });
 
   r.get('/api/v1/leads/:id/score', {

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { systemActor, type Actor } from '../../core/actor.ts';
 import { assertVersion, type ExpectedVersion } from '../../core/concurrency.ts';
 import type { Db } from '../../core/db.ts';
@@ -7,7 +7,7 @@ import type { Jobs } from '../../core/jobs.ts';
 import { assertCan } from '../../core/roles.ts';
 import { recentActivities } from '../activities/service.ts';
 import { recordAudit } from '../audit/service.ts';
-import { getLead, leadsToScore, storeLeadScores, type LeadsToScoreQuery } from '../leads/service.ts';
+import { countLeads, getLead, leadsToScore, storeLeadScores, type LeadsToScoreQuery } from '../leads/service.ts';
 import { listOrganizations } from '../orgs/service.ts';
 import {
   DEFAULT_SCORING_RULES,
@@ -19,7 +19,8 @@ import {
   type LeadScore,
   type ScoringRules,
 } from './model.ts';
-import { scoringRules } from './schema.ts';
+import { newId } from '../../core/ids.ts';
+import { leadRescores, scoringRules } from './schema.ts';
 
 export const LEAD_RESCORE_QUEUE = 'lead-rescore';
 
@@ -136,9 +137,12 @@ const RESCORE_BATCH = 500;
 export async function rescoreOrganization(
   db: Db,
   orgId: string,
-  options: { rulesVersion?: number | undefined; which?: 'all' | 'decaying' | { changedSince: Date }; now: Date },
+  options: { rulesVersion?: number | undefined; which?: 'all' | 'decaying' | { changedSince: Date }; now: Date; runId?: string | undefined },
 ): Promise<{ rescored: number; superseded: boolean }> {
   const actor = systemActor(orgId, '');
+  // Progress is written only for the run the org's progress row names (a newer run replaces it).
+  const thisRun = options.runId ? and(eq(leadRescores.orgId, orgId), eq(leadRescores.runId, options.runId)) : undefined;
+  if (thisRun) await db.update(leadRescores).set({ startedAt: new Date() }).where(thisRun);
   let afterId: string | null = null;
   let rescored = 0;
   for (;;) {
@@ -146,6 +150,13 @@ export async function rescoreOrganization(
       const rules = await readRules(tx, orgId);
       if (options.rulesVersion !== undefined && rules.version !== options.rulesVersion) return 'superseded';
       const batch = await scoreAndStore(tx, actor, rules, { afterId, limit: RESCORE_BATCH, which: options.which ?? 'all' }, options.now);
+      const finished = batch.length < RESCORE_BATCH;
+      if (thisRun) {
+        await tx
+          .update(leadRescores)
+          .set({ done: sql`${leadRescores.done} + ${batch.length}`, ...(finished ? { finishedAt: new Date() } : {}) })
+          .where(thisRun);
+      }
       return { size: batch.length, lastId: batch.at(-1)?.id ?? null };
     });
     if (step === 'superseded') return { rescored, superseded: true };
@@ -159,15 +170,55 @@ export async function rescoreOrganization(
 }
 
 /**
- * After the rules change every lead of the org is rescored: by a background job where the app has
- * job workers (the server), otherwise (tests, a one-off script) right here.
+ * Rescores every lead of the org (after the rules change, or when an admin asks): by a background
+ * job where the app has job workers (the server), otherwise (tests, a one-off script) right here.
+ * The run's progress is kept for `getRescoreProgress`.
  */
-export async function rescoreAfterRulesChange(db: Db, jobs: Jobs | undefined, orgId: string, rulesVersion: number): Promise<void> {
-  if (jobs) await jobs.send(LEAD_RESCORE_QUEUE, { orgId, rulesVersion });
-  else await rescoreOrganization(db, orgId, { rulesVersion, now: new Date() });
+export async function rescoreAfterRulesChange(db: Db, jobs: Jobs | undefined, actor: Actor, rulesVersion: number): Promise<void> {
+  const runId = newId();
+  const progress = { runId, rulesVersion, total: await countLeads(db, actor, {}), done: 0, requestedBy: actor.userId || null, requestedAt: new Date(), startedAt: null, finishedAt: null };
+  await db.insert(leadRescores).values({ orgId: actor.orgId, ...progress }).onConflictDoUpdate({ target: leadRescores.orgId, set: progress });
+  if (jobs) await jobs.send(LEAD_RESCORE_QUEUE, { orgId: actor.orgId, rulesVersion, runId });
+  else await rescoreOrganization(db, actor.orgId, { rulesVersion, now: new Date(), runId });
 }
 
-export type RescoreJob = { orgId?: string; rulesVersion?: number };
+/** An admin asks for every lead to be rescored by the current rules (say, after a bulk data fix). */
+export async function requestRescore(db: Db, jobs: Jobs | undefined, actor: Actor): Promise<RescoreProgress> {
+  assertCan(actor, 'scoring:manage');
+  const rules = await readRules(db, actor.orgId);
+  await rescoreAfterRulesChange(db, jobs, actor, rules.version);
+  await recordAudit(db, actor, { entityType: 'scoring_rules', entityId: actor.orgId, action: 'rescore', after: { rulesVersion: rules.version } });
+  return getRescoreProgress(db, actor);
+}
+
+export type RescoreProgress = {
+  state: 'none' | 'queued' | 'running' | 'done';
+  rulesVersion: number | null;
+  total: number;
+  done: number;
+  requestedAt: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+};
+
+/** How far the org's latest full rescore has come. */
+export async function getRescoreProgress(db: Db, actor: Actor): Promise<RescoreProgress> {
+  assertCan(actor, 'scoring:manage');
+  const [row] = await db.select().from(leadRescores).where(eq(leadRescores.orgId, actor.orgId));
+  if (!row) return { state: 'none', rulesVersion: null, total: 0, done: 0, requestedAt: null, startedAt: null, finishedAt: null };
+  return {
+    state: row.finishedAt ? 'done' : row.startedAt ? 'running' : 'queued',
+    rulesVersion: row.rulesVersion,
+    // Leads created while it runs are scored on creation, but the run may count them too.
+    total: Math.max(row.total, row.done),
+    done: row.done,
+    requestedAt: row.requestedAt.toISOString(),
+    startedAt: row.startedAt?.toISOString() ?? null,
+    finishedAt: row.finishedAt?.toISOString() ?? null,
+  };
+}
+
+export type RescoreJob = { orgId?: string; rulesVersion?: number; runId?: string };
 
 /**
  * The 'lead-rescore' job: one org after its rules changed, or (the nightly schedule, no org) the
@@ -175,7 +226,7 @@ export type RescoreJob = { orgId?: string; rulesVersion?: number };
  * catches leads never scored (an import that stopped between loading and scoring).
  */
 export async function runRescoreJob(db: Db, job: RescoreJob, now: Date): Promise<number> {
-  if (job.orgId) return (await rescoreOrganization(db, job.orgId, { rulesVersion: job.rulesVersion, now })).rescored;
+  if (job.orgId) return (await rescoreOrganization(db, job.orgId, { rulesVersion: job.rulesVersion, now, runId: job.runId })).rescored;
   let rescored = 0;
   for (const org of await listOrganizations(db)) rescored += (await rescoreOrganization(db, org.id, { which: 'decaying', now })).rescored;
   return rescored;

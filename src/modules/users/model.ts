@@ -21,3 +21,35 @@ export function passwordProblem(password: string, email?: string): FieldError | 
 
 /** Only active users may sign in or use their API keys. */
 export const canSignIn = (status: string): boolean => status === 'active';
+
+export type TeamLink = { id: string; parentTeamId: string | null; managerId: string | null; memberIds: readonly string[] };
+
+/**
+ * Whose numbers (quotas, forecasts) a person may see. Admins: everyone. Managers: themselves and
+ * the teams they manage with every team below them. Reps: themselves, and their own team when the
+ * org lets reps see their team's numbers. Executives: themselves. Partners: nobody.
+ */
+export function numbersVisibleTo(
+  viewer: { userId: string; role: string },
+  teams: readonly TeamLink[],
+  repsSeeTeamNumbers: boolean,
+): { everyone: boolean; userIds: Set<string>; teamIds: Set<string> } {
+  const userIds = new Set<string>();
+  const teamIds = new Set<string>();
+  if (viewer.role === 'admin') return { everyone: true, userIds, teamIds };
+  if (viewer.role === 'partner') return { everyone: false, userIds, teamIds };
+  userIds.add(viewer.userId);
+  const own = teams.find((t) => t.memberIds.includes(viewer.userId));
+  const reach = (teamId: string) => {
+    if (teamIds.has(teamId)) return;
+    teamIds.add(teamId);
+    for (const t of teams) if (t.id === teamId) t.memberIds.forEach((id) => userIds.add(id));
+    for (const t of teams) if (t.parentTeamId === teamId) reach(t.id);
+  };
+  if (viewer.role === 'manager') for (const t of teams) if (t.managerId === viewer.userId) reach(t.id);
+  if (viewer.role === 'rep' && repsSeeTeamNumbers && own) {
+    teamIds.add(own.id);
+    own.memberIds.forEach((id) => userIds.add(id));
+  }
+  return { everyone: false, userIds, teamIds };
+}

@@ -270,3 +270,21 @@ export async function findUserByEmail(db: Db, email: string): Promise<{ orgId: s
     .where(sql`lower(${users.email}) = ${normaliseEmail(email)}`);
   return row ? { ...row, role: row.role as Role, status: row.status as UserStatus } : null;
 }
+
+export type TeamMove = { userId: string; at: string; from: string | null; to: string | null };
+
+/** Every change of a user's team since `since`, oldest first, read from the users' audit entries. */
+export async function teamMoves(db: Db, actor: Actor, since: Date): Promise<TeamMove[]> {
+  const result = await db.execute(sql`
+    select entity_id as user_id, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD') as at, before->>'teamId' as from_team, after->>'teamId' as to_team
+    from audit_log
+    where org_id = ${actor.orgId} and entity_type = 'user' and after ? 'teamId' and (before->>'teamId') is distinct from (after->>'teamId')
+      and created_at >= ${since.toISOString()}::timestamptz
+    order by created_at, id`);
+  return (result as unknown as { rows: { user_id: string; at: string; from_team: string | null; to_team: string | null }[] }).rows.map((r) => ({
+    userId: r.user_id,
+    at: r.at,
+    from: r.from_team,
+    to: r.to_team,
+  }));
+}

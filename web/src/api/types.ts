@@ -52,6 +52,10 @@ export type Lead = Stamps & {
   region: string | null;
   city: string | null;
   postcode: string | null;
+  /** IANA zone when known better than country and region (calling hours). */
+  timeZone: string | null;
+  /** Do not call: hidden from the call queue; click-to-call is disabled. */
+  doNotCall: boolean;
   status: LeadStatus;
   source: string;
   ownerId: string | null;
@@ -87,6 +91,8 @@ export type Contact = Stamps & {
   email: string | null;
   phone: string | null;
   title: string | null;
+  timeZone: string | null;
+  doNotCall: boolean;
   ownerId: string | null;
   notes: string;
 };

@@ -21,13 +21,40 @@ import { SettingsLayout } from '../features/settings/SettingsLayout.tsx';
 import { TeamsSettings } from '../features/settings/TeamsSettings.tsx';
 import { UsersSettings } from '../features/settings/UsersSettings.tsx';
 import { TodayPage } from '../features/today/TodayPage.tsx';
+import { QuotasPage } from '../features/quotas/QuotasPage.tsx';
+import { ForecastsPage } from '../features/forecasts/ForecastsPage.tsx';
+import { DashboardsPage } from '../features/reports/DashboardsPage.tsx';
+import { IdeaPage } from '../features/feedback/IdeaPage.tsx';
+import { IdeasBoardPage } from '../features/feedback/IdeasBoardPage.tsx';
+import { EmailSettingsPage } from '../features/emails/EmailSettingsPage.tsx';
+import { SequencePage } from '../features/sequences/SequencePage.tsx';
+import { SequencesPage } from '../features/sequences/SequencesPage.tsx';
+import { OutreachSettings } from '../features/today/OutreachSettings.tsx';
+import { CallQueuePage } from '../features/calls/CallQueuePage.tsx';
+import { TasksPage } from '../features/tasks/TasksPage.tsx';
+import { BookingSettings } from '../features/meetings/BookingSettings.tsx';
+import { MeetingsPage } from '../features/meetings/MeetingsPage.tsx';
+import { PublicBookingPage } from '../features/meetings/PublicBookingPage.tsx';
 import { BoardPage } from '../features/opportunities/BoardPage.tsx';
 import { OpportunityPage } from '../features/opportunities/OpportunityPage.tsx';
+import { ApprovalInboxPage } from '../features/approvals/ApprovalInboxPage.tsx';
+import { DealPolicyPage } from '../features/pipelines/DealPolicyPage.tsx';
+import { PipelineSettingsPage } from '../features/pipelines/PipelineSettingsPage.tsx';
+import { SalesSetupLayout } from '../features/pipelines/SalesSetupLayout.tsx';
+import { ProductsPage } from '../features/products/ProductsPage.tsx';
 import { DecisionsPage } from '../features/routing/DecisionsPage.tsx';
 import { MyTerritoryPage } from '../features/routing/MyTerritoryPage.tsx';
 import { RoutingLayout } from '../features/routing/RoutingLayout.tsx';
 import { RuleSetsPage } from '../features/routing/RuleSetsPage.tsx';
 import { TerritoriesPage } from '../features/routing/TerritoriesPage.tsx';
+import { DuplicatesPage } from '../features/duplicates/DuplicatesPage.tsx';
+import { MergeHistoryPage } from '../features/duplicates/MergeHistoryPage.tsx';
+import { FormEditorPage } from '../features/forms/FormEditorPage.tsx';
+import { FormsPage } from '../features/forms/FormsPage.tsx';
+import { QualificationSettingsPage } from '../features/qualification/QualificationSettingsPage.tsx';
+import { ScoringRulesPage } from '../features/scoring/ScoringRulesPage.tsx';
+import { SourcingHome, SourcingLayout } from '../features/sourcing/SourcingLayout.tsx';
+import { PartnersPage } from '../features/partners/PartnersPage.tsx';
 import { installShortcuts } from '../lib/shortcuts.ts';
 import { NotFound } from './NotFound.tsx';
 import { RequireSession } from './RequireSession.tsx';
@@ -63,6 +90,7 @@ export function App() {
             <Route path="/setup" element={<SetupPage />} />
             <Route path="/sign-in" element={<SignInPage />} />
             <Route path="/accept-invitation" element={<AcceptInvitationPage />} />
+            <Route path="/book/:slug" element={<PublicBookingPage />} />
             <Route element={<RequireSession />}>
               <Route index element={<TodayPage />} />
               <Route path="leads" element={<LeadsPage />} />
@@ -75,12 +103,39 @@ export function App() {
               <Route path="contacts/:id" element={<ContactPage />} />
               <Route path="opportunities" element={<BoardPage />} />
               <Route path="opportunities/:id" element={<OpportunityPage />} />
+              <Route path="approvals" element={<ApprovalInboxPage />} />
+              <Route path="quotas" element={<QuotasPage />} />
+              <Route path="forecasts" element={<ForecastsPage />} />
+              <Route path="reports" element={<DashboardsPage />} />
+              <Route path="ideas" element={<IdeasBoardPage />} />
+              <Route path="ideas/:id" element={<IdeaPage />} />
+              <Route path="sales-setup" element={<SalesSetupLayout />}>
+                <Route index element={<Navigate to="pipelines" replace />} />
+                <Route path="pipelines" element={<PipelineSettingsPage />} />
+                <Route path="products" element={<ProductsPage />} />
+                <Route path="policy" element={<DealPolicyPage />} />
+              </Route>
               <Route path="my-territory" element={<MyTerritoryPage />} />
+              <Route path="meetings" element={<MeetingsPage />} />
+              <Route path="calls" element={<CallQueuePage />} />
+              <Route path="tasks" element={<TasksPage />} />
+              <Route path="sequences" element={<SequencesPage />} />
+              <Route path="sequences/:id" element={<SequencePage />} />
               <Route path="routing" element={<RoutingLayout />}>
                 <Route index element={<Navigate to="territories" replace />} />
                 <Route path="territories" element={<TerritoriesPage />} />
                 <Route path="rules" element={<RuleSetsPage />} />
                 <Route path="decisions" element={<DecisionsPage />} />
+              </Route>
+              <Route path="partners/*" element={<PartnersPage />} />
+              <Route path="sourcing" element={<SourcingLayout />}>
+                <Route index element={<SourcingHome />} />
+                <Route path="forms" element={<FormsPage />} />
+                <Route path="forms/:id" element={<FormEditorPage />} />
+                <Route path="duplicates" element={<DuplicatesPage />} />
+                <Route path="merges" element={<MergeHistoryPage />} />
+                <Route path="qualification" element={<QualificationSettingsPage />} />
+                <Route path="scoring" element={<ScoringRulesPage />} />
               </Route>
               <Route path="settings" element={<SettingsLayout />}>
                 <Route index element={<Navigate to="profile" replace />} />
@@ -88,6 +143,9 @@ export function App() {
                 <Route path="api-keys" element={<ApiKeysSettings />} />
                 <Route path="users" element={<UsersSettings />} />
                 <Route path="teams" element={<TeamsSettings />} />
+                <Route path="outreach" element={<OutreachSettings />} />
+                <Route path="booking" element={<BookingSettings />} />
+                <Route path="email" element={<EmailSettingsPage />} />
               </Route>
               <Route path="*" element={<NotFound />} />
             </Route>

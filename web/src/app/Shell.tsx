@@ -5,6 +5,8 @@ import { Logo } from '../components/Logo.tsx';
 import { Menu, MenuItem } from '../components/Menu.tsx';
 import { useSignOut } from '../features/auth/api.ts';
 import { useSession } from '../features/auth/session.tsx';
+import { NotificationBell } from '../features/notifications/NotificationBell.tsx';
+import { PartnerPortal } from '../features/partners/PartnerPortal.tsx';
 import { useShortcut } from '../lib/shortcuts.ts';
 import { ShortcutsDialog } from './ShortcutsDialog.tsx';
 
@@ -14,15 +16,24 @@ const LIVE: { to: string; label: string; icon: IconName; end?: boolean }[] = [
   { to: '/accounts', label: 'Accounts', icon: 'accounts' },
   { to: '/contacts', label: 'Contacts', icon: 'contacts' },
   { to: '/opportunities', label: 'Opportunities', icon: 'opportunities' },
+  { to: '/approvals', label: 'Approvals', icon: 'approvals' },
+  { to: '/quotas', label: 'Quotas', icon: 'reports' },
+  { to: '/forecasts', label: 'Forecast', icon: 'reports' },
+  { to: '/reports', label: 'Reports', icon: 'reports' },
+  { to: '/ideas', label: 'Ideas', icon: 'reports' },
+  { to: '/sales-setup', label: 'Sales setup', icon: 'settings' },
+  { to: '/calls', label: 'Call queue', icon: 'calls' },
+  { to: '/tasks', label: 'Tasks', icon: 'tasks' },
+  { to: '/sequences', label: 'Sequences', icon: 'sequences' },
+  { to: '/meetings', label: 'Meetings', icon: 'meetings' },
   { to: '/my-territory', label: 'My territory', icon: 'territory' },
   { to: '/routing', label: 'Routing', icon: 'routing' },
+  { to: '/sourcing', label: 'Sourcing', icon: 'sourcing' },
+  { to: '/partners', label: 'Partners', icon: 'partners' },
 ];
 
 // Shown so the team sees where Leadflow is going; they open as each capability lands.
 const COMING: { label: string; icon: IconName }[] = [
-  { label: 'Sequences', icon: 'sequences' },
-  { label: 'Reports', icon: 'reports' },
-  { label: 'Partners', icon: 'partners' },
 ];
 
 const linkClass = ({ isActive }: { isActive: boolean }) =>
@@ -44,7 +55,7 @@ function Navigation() {
         ))}
       </ul>
       <div>
-        <p className="px-2.5 pb-1 text-xs font-semibold tracking-wide text-slate-400 uppercase">Coming soon</p>
+        {COMING.length > 0 && <p className="px-2.5 pb-1 text-xs font-semibold tracking-wide text-slate-400 uppercase">Coming soon</p>}
         <ul className="space-y-0.5">
           {COMING.map((item) => (
             <li key={item.label} className="group relative">
@@ -152,7 +163,7 @@ function UserMenu({ onShortcuts, compact = false }: { onShortcuts: () => void; c
   );
 }
 
-function OrgHeader() {
+function OrgHeader({ action }: { action?: ReactNode }) {
   const me = useSession();
   return (
     <div className="flex h-14 items-center gap-2.5 border-b border-slate-200 px-4">
@@ -161,11 +172,17 @@ function OrgHeader() {
         <p className="text-sm leading-tight font-semibold text-slate-900">Leadflow</p>
         <p className="truncate text-xs leading-tight text-slate-500">{me.org.name}</p>
       </div>
+      {action && <div className="ml-auto">{action}</div>}
     </div>
   );
 }
 
+// A partner user gets the partner portal and nothing of the staff app.
 export function Shell({ children }: { children?: ReactNode }) {
+  return useSession().user.role === 'partner' ? <PartnerPortal /> : <StaffShell>{children}</StaffShell>;
+}
+
+function StaffShell({ children }: { children?: ReactNode }) {
   const navigate = useNavigate();
   const location = useLocation();
   const [shortcutsOpen, setShortcutsOpen] = useState(false);
@@ -187,7 +204,7 @@ export function Shell({ children }: { children?: ReactNode }) {
       </a>
 
       <aside className="fixed inset-y-0 left-0 z-20 hidden w-60 flex-col border-r border-slate-200 bg-white lg:flex">
-        <OrgHeader />
+        <OrgHeader action={<NotificationBell align="left" />} />
         <Navigation />
         <div className="border-t border-slate-200 p-2">
           <UserMenu onShortcuts={() => setShortcutsOpen(true)} />
@@ -206,7 +223,8 @@ export function Shell({ children }: { children?: ReactNode }) {
         </button>
         <Logo className="size-6" />
         <span className="text-sm font-semibold">Leadflow</span>
-        <div className="ml-auto">
+        <div className="ml-auto flex items-center gap-1">
+          <NotificationBell />
           <UserMenu compact onShortcuts={() => setShortcutsOpen(true)} />
         </div>
       </header>

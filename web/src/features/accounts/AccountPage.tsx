@@ -11,8 +11,9 @@ import { Icon } from '../../components/Icon.tsx';
 import { InlineField } from '../../components/InlineField.tsx';
 import { Notice, errorMessage } from '../../components/Notice.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { AddFeedbackButton } from '../feedback/AddFeedbackButton.tsx';
 import { Spinner } from '../../components/Spinner.tsx';
-import { TimelinePlaceholder } from '../../components/TimelinePlaceholder.tsx';
+import { Timeline } from '../activities/Timeline.tsx';
 import { useToast } from '../../components/Toast.tsx';
 import { formatDateTime } from '../../lib/dates.ts';
 import { AuditHistory } from '../audit/AuditHistory.tsx';
@@ -95,6 +96,7 @@ function AccountDetailView({ account, reload }: { account: AccountDetail; reload
         actions={
           !deleted && (
             <>
+              <AddFeedbackButton source={{ type: 'account', id: account.id, accountId: account.id }} />
               <Button onClick={() => setAddingContact(true)}>
                 <Icon name="plus" className="size-4" /> Add contact
               </Button>
@@ -126,8 +128,8 @@ function AccountDetailView({ account, reload }: { account: AccountDetail; reload
       )}
       {deleted && account.deletedAt && <Notice tone="warning">This account was deleted {formatDateTime(account.deletedAt)}.</Notice>}
 
-      <div className="grid gap-5 lg:grid-cols-3">
-        <div className="space-y-5 lg:col-span-2">
+      <div className="grid grid-cols-1 gap-5 lg:grid-cols-3">
+        <div className="min-w-0 space-y-5 lg:col-span-2">
           <Card title="Firmographics">
             {text('name', 'Name')}
             {text('domain', 'Website domain')}
@@ -229,7 +231,7 @@ function AccountDetailView({ account, reload }: { account: AccountDetail; reload
         </div>
         <div className="space-y-5">
           <AccountDeals accountId={account.id} contacts={account.contacts} />
-          <TimelinePlaceholder />
+          <Timeline subjectType="account" subjectId={account.id} name={account.name} phone={account.phone} />
           <AuditHistory
             entityType="account"
             entityId={account.id}

@@ -9,8 +9,10 @@ import { Icon } from '../../components/Icon.tsx';
 import { InlineField } from '../../components/InlineField.tsx';
 import { Notice, errorMessage } from '../../components/Notice.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { AddFeedbackButton } from '../feedback/AddFeedbackButton.tsx';
+import { EmailButton } from '../emails/EmailButton.tsx';
 import { Spinner } from '../../components/Spinner.tsx';
-import { TimelinePlaceholder } from '../../components/TimelinePlaceholder.tsx';
+import { Timeline } from '../activities/Timeline.tsx';
 import { useToast } from '../../components/Toast.tsx';
 import { formatDateTime } from '../../lib/dates.ts';
 import { AccountLinkField } from '../accounts/AccountLinkField.tsx';
@@ -19,6 +21,7 @@ import { AuditHistory } from '../audit/AuditHistory.tsx';
 import { ownerOptions, useUserNames, useUsers } from '../users/api.ts';
 import { useContact, useDeleteContact, useUpdateContact, type ContactInput } from './api.ts';
 import { contactName } from './labels.ts';
+import { ScheduleMeetingButton } from '../meetings/ScheduleMeetingButton.tsx';
 
 type TextField = 'firstName' | 'lastName' | 'email' | 'phone' | 'title' | 'notes';
 const ALWAYS_TEXT = new Set<string>(['firstName', 'lastName', 'notes']);
@@ -90,20 +93,25 @@ function ContactDetail({ contact, reload }: { contact: Contact; reload: () => vo
         }
         actions={
           !deleted && (
-            <Button
-              busy={remove.isPending}
-              onClick={() =>
-                remove.mutate(contact.id, {
-                  onSuccess: () => {
-                    toast(`Deleted “${contactName(contact)}”`);
-                    navigate('/contacts');
-                  },
-                  onError: (error) => toast(errorMessage(error), { tone: 'error' }),
-                })
-              }
-            >
-              <Icon name="trash" className="size-4" /> Delete
-            </Button>
+            <>
+              <AddFeedbackButton source={{ type: 'contact', id: contact.id, contactId: contact.id }} />
+              <EmailButton subjectType="contact" subjectId={contact.id} address={contact.email} />
+              <ScheduleMeetingButton subject={{ contactId: contact.id }} defaultTitle={`Demo with ${contactName(contact)}`} />
+              <Button
+                busy={remove.isPending}
+                onClick={() =>
+                  remove.mutate(contact.id, {
+                    onSuccess: () => {
+                      toast(`Deleted “${contactName(contact)}”`);
+                      navigate('/contacts');
+                    },
+                    onError: (error) => toast(errorMessage(error), { tone: 'error' }),
+                  })
+                }
+              >
+                <Icon name="trash" className="size-4" /> Delete
+              </Button>
+            </>
           )
         }
       />
@@ -127,14 +135,27 @@ function ContactDetail({ contact, reload }: { contact: Contact; reload: () => vo
       )}
       {deleted && contact.deletedAt && <Notice tone="warning">This contact was deleted {formatDateTime(contact.deletedAt)}.</Notice>}
 
-      <div className="grid gap-5 lg:grid-cols-3">
-        <div className="space-y-5 lg:col-span-2">
+      <div className="grid grid-cols-1 gap-5 lg:grid-cols-3">
+        <div className="min-w-0 space-y-5 lg:col-span-2">
           <Card title="Contact">
             {text('firstName', 'First name')}
             {text('lastName', 'Last name')}
             {text('title', 'Job title')}
             {text('email', 'Email', 'email')}
             {text('phone', 'Phone', 'tel')}
+            <InlineField
+              name="doNotCall"
+              label="Do not call"
+              kind="select"
+              value={contact.doNotCall ? 'yes' : 'no'}
+              display={contact.doNotCall ? 'Yes — no calls' : 'No'}
+              options={[
+                { value: 'no', label: 'No' },
+                { value: 'yes', label: 'Yes' },
+              ]}
+              readOnly={deleted}
+              onSave={(raw) => saveChange({ doNotCall: raw === 'yes' })}
+            />
             <AccountLinkField name="accountId" label="Account" accountId={contact.accountId} readOnly={deleted} onSave={(accountId) => saveChange({ accountId })} />
             <InlineField
               name="ownerId"
@@ -152,7 +173,7 @@ function ContactDetail({ contact, reload }: { contact: Contact; reload: () => vo
           </Card>
         </div>
         <div className="space-y-5">
-          <TimelinePlaceholder />
+          <Timeline subjectType="contact" subjectId={contact.id} name={contactName(contact)} phone={contact.phone} doNotCall={contact.doNotCall} />
           <AuditHistory
             entityType="contact"
             entityId={contact.id}

@@ -220,7 +220,13 @@ function OptionsStep({ file, mapping, onStarted }: { file: File; mapping: Mappin
     try {
       const job = await startImport(
         file,
-        { mapping, dedupe, defaultOwnerId: owner === 'me' ? undefined : owner === 'none' ? '' : owner, defaultSource: source },
+        {
+          mapping,
+          dedupe,
+          defaultOwnerId: owner === 'me' || owner === 'rules' ? undefined : owner === 'none' ? '' : owner,
+          defaultSource: source,
+          routing: owner === 'rules' ? 'rules' : 'off',
+        },
         me.csrfToken,
         setUploaded,
       );
@@ -248,10 +254,19 @@ function OptionsStep({ file, mapping, onStarted }: { file: File; mapping: Mappin
         ))}
       </fieldset>
       <div className="grid gap-4 sm:grid-cols-2">
-        <Field label="Owner of new leads" hint="Rows with an owner column keep their own." error={error?.fields.defaultOwnerId}>
+        <Field
+          label="Owner of new leads"
+          hint={
+            owner === 'rules'
+              ? 'The active lead routing rules pick each owner, as for web-form leads, but start no first-touch clock. Rows with an owner column keep their own.'
+              : 'Rows with an owner column keep their own.'
+          }
+          error={error?.fields.defaultOwnerId ?? error?.fields.routing}
+        >
           {(props) => (
             <Select {...props} value={owner} onChange={(event) => setOwner(event.target.value)}>
               <option value="me">Me</option>
+              <option value="rules">By the routing rules</option>
               <option value="none">Nobody (the unassigned pool)</option>
               {ownerOptions(users.data)
                 .filter((option) => option.value !== me.user.id)

@@ -24,6 +24,7 @@ export type LeadImport = {
   sizeBytes: number;
   status: 'pending' | 'running' | 'completed' | 'failed' | 'cancelled';
   dedupePolicy: DedupePolicy;
+  routing: 'off' | 'rules';
   columns: string[];
   mapping: Mapping;
   processed: number;
@@ -74,7 +75,8 @@ export function previewFile(file: File, csrfToken: string | null, mapping?: Mapp
   return send('/api/v1/imports/preview', form, csrfToken);
 }
 
-export type ImportOptions = { mapping: Mapping; dedupe: DedupePolicy; defaultOwnerId: string | undefined; defaultSource: string };
+/** routing 'rules': the active lead routing rules pick the owners of new leads without an owner cell. */
+export type ImportOptions = { mapping: Mapping; dedupe: DedupePolicy; defaultOwnerId: string | undefined; defaultSource: string; routing: 'off' | 'rules' };
 
 export function startImport(file: File, options: ImportOptions, csrfToken: string | null, onUpload: (fraction: number) => void): Promise<LeadImport> {
   const form = new FormData();
@@ -82,6 +84,7 @@ export function startImport(file: File, options: ImportOptions, csrfToken: strin
   form.set('dedupe', options.dedupe);
   if (options.defaultOwnerId !== undefined) form.set('defaultOwnerId', options.defaultOwnerId);
   if (options.defaultSource.trim()) form.set('defaultSource', options.defaultSource.trim());
+  form.set('routing', options.routing);
   form.set('file', file, file.name);
   return send('/api/v1/imports', form, csrfToken, onUpload);
 }

@@ -11,6 +11,7 @@ import { api } from '../../api/client.ts';
 import { canReassign, useSession } from '../auth/session.tsx';
 import { ownerOptions, useUsers } from '../users/api.ts';
 import { leadKeys, useBulkLeads, type BulkChange } from './api.ts';
+import { EnrollMenu } from '../sequences/EnrollMenu.tsx';
 import { DisqualifyDialog } from './DisqualifyDialog.tsx';
 import { STATUS_LABELS } from './labels.ts';
 
@@ -60,7 +61,8 @@ export function BulkActions({ ids, onDone }: { ids: string[]; onDone: () => void
         }
       >
         {(close) =>
-          LEAD_STATUSES.map((status) => (
+          // Converting makes an account, contact and deal per lead: one at a time, from the lead's page.
+          LEAD_STATUSES.filter((status) => status !== 'converted').map((status) => (
             <MenuItem
               key={status}
               onClick={() => {
@@ -102,6 +104,7 @@ export function BulkActions({ ids, onDone }: { ids: string[]; onDone: () => void
           )}
         </Menu>
       )}
+      {me.user.role !== 'executive' && me.user.role !== 'partner' && <EnrollMenu ids={ids} onDone={onDone} buttonClassName={menuButton} />}
       <button type="button" className={`${menuButton} hover:bg-red-600`} onClick={() => setConfirmDelete(true)}>
         <Icon name="trash" className="size-4" /> Delete
       </button>

@@ -7,21 +7,29 @@ import { Button } from '../../components/Button.tsx';
 import { Card } from '../../components/Card.tsx';
 import { Icon } from '../../components/Icon.tsx';
 import { InlineField } from '../../components/InlineField.tsx';
+import { Timeline } from '../activities/Timeline.tsx';
 import { Notice, errorMessage } from '../../components/Notice.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { AddFeedbackButton } from '../feedback/AddFeedbackButton.tsx';
+import { EmailButton } from '../emails/EmailButton.tsx';
 import { Spinner } from '../../components/Spinner.tsx';
 import { useToast } from '../../components/Toast.tsx';
 import { formatDate, formatDateTime } from '../../lib/dates.ts';
 import { NotFound } from '../../app/NotFound.tsx';
 import { AuditHistory } from '../audit/AuditHistory.tsx';
 import { ownerOptions, useUserNames, useUsers } from '../users/api.ts';
-import { TimelinePlaceholder } from '../../components/TimelinePlaceholder.tsx';
 import { useLead, useLeadTrash, useUpdateLead, type LeadInput } from './api.ts';
 import { DisqualifyDialog } from './DisqualifyDialog.tsx';
 import { STATUS_LABELS, STATUS_TONES, leadName, sourceLabel } from './labels.ts';
 import { LeadRouting } from '../routing/LeadRouting.tsx';
+import { ScheduleMeetingButton } from '../meetings/ScheduleMeetingButton.tsx';
+import { describeAnswers } from '../qualification/api.ts';
+import { QualificationPanel } from '../qualification/QualificationPanel.tsx';
+import { ScoreExplanation } from '../scoring/ScoreExplanation.tsx';
+import { ConvertLeadButton } from '../conversions/ConvertLeadDialog.tsx';
+import { LeadConversion } from '../conversions/ConversionCards.tsx';
 
-type TextField = 'firstName' | 'lastName' | 'company' | 'title' | 'email' | 'phone' | 'website' | 'industry' | 'country' | 'region' | 'city' | 'postcode' | 'notes';
+type TextField = 'firstName' | 'lastName' | 'company' | 'title' | 'email' | 'phone' | 'website' | 'industry' | 'country' | 'region' | 'city' | 'postcode' | 'notes' | 'timeZone';
 // These are never null in the API; clearing them stores an empty string.
 const ALWAYS_TEXT = new Set<string>(['firstName', 'lastName', 'company', 'notes']);
 
@@ -34,6 +42,7 @@ function toChange(field: keyof LeadInput, raw: string): LeadInput {
     return { employeeCount: Number(text) };
   }
   if (field === 'ownerId') return { ownerId: text || null };
+  if (field === 'doNotCall') return { doNotCall: text === 'yes' };
   if (ALWAYS_TEXT.has(field)) return { [field]: text };
   return { [field]: text === '' ? null : text };
 }
@@ -101,9 +110,15 @@ function LeadDetail({ lead, reload }: { lead: Lead; reload: () => void }) {
               Restore
             </Button>
           ) : (
-            <Button onClick={remove} busy={trash.remove.isPending}>
-              <Icon name="trash" className="size-4" /> Delete
-            </Button>
+            <>
+              <EmailButton subjectType="lead" subjectId={lead.id} address={lead.email} />
+              <ConvertLeadButton lead={lead} />
+              <AddFeedbackButton source={{ type: 'lead', id: lead.id, saidBy: leadName(lead) }} />
+              <ScheduleMeetingButton subject={{ leadId: lead.id }} defaultTitle={`Demo with ${leadName(lead)}`} />
+              <Button onClick={remove} busy={trash.remove.isPending}>
+                <Icon name="trash" className="size-4" /> Delete
+              </Button>
+            </>
           )
         }
       />
@@ -157,14 +172,28 @@ function LeadDetail({ lead, reload }: { lead: Lead; reload: () => void }) {
         }
       />
 
-      <div className="grid gap-5 lg:grid-cols-3">
-        <div className="space-y-5 lg:col-span-2">
+      <div className="grid grid-cols-1 gap-5 lg:grid-cols-3">
+        <div className="min-w-0 space-y-5 lg:col-span-2">
           <Card title="Person">
             {text('firstName', 'First name')}
             {text('lastName', 'Last name')}
             {text('title', 'Job title')}
             {text('email', 'Email', 'email')}
             {text('phone', 'Phone', 'tel')}
+            <InlineField
+              name="doNotCall"
+              label="Do not call"
+              kind="select"
+              value={lead.doNotCall ? 'yes' : 'no'}
+              display={lead.doNotCall ? 'Yes — no calls, not in the call queue' : 'No'}
+              options={[
+                { value: 'no', label: 'No' },
+                { value: 'yes', label: 'Yes' },
+              ]}
+              readOnly={deleted}
+              onSave={save('doNotCall')}
+            />
+            {text('timeZone', 'Time zone (if not from country)')}
           </Card>
           <Card title="Company">
             {text('company', 'Company')}
@@ -191,8 +220,8 @@ function LeadDetail({ lead, reload }: { lead: Lead; reload: () => void }) {
               kind="select"
               value={lead.status}
               display={<Badge tone={STATUS_TONES[lead.status]}>{STATUS_LABELS[lead.status]}</Badge>}
-              options={[lead.status, ...LEAD_TRANSITIONS[lead.status]].map((status) => ({ value: status, label: STATUS_LABELS[status] }))}
-              readOnly={deleted || LEAD_TRANSITIONS[lead.status].length === 0}
+              options={[lead.status, ...LEAD_TRANSITIONS[lead.status].filter((status) => status !== 'converted')].map((status) => ({ value: status, label: STATUS_LABELS[status] }))}
+              readOnly={deleted || LEAD_TRANSITIONS[lead.status].every((status) => status === 'converted')}
               onSave={async (status) => {
                 // Disqualifying asks for a reason first; the dialog makes the change.
                 if (status === 'disqualified') setDisqualifying(true);
@@ -236,19 +265,22 @@ function LeadDetail({ lead, reload }: { lead: Lead; reload: () => void }) {
               Created {formatDateTime(lead.createdAt)} · Updated {formatDateTime(lead.updatedAt)}
             </div>
           </Card>
+          <QualificationPanel leadId={lead.id} readOnly={deleted} />
           <Card title="Notes" columns={1}>
             {text('notes', 'Notes', 'textarea')}
           </Card>
         </div>
         <div className="space-y-5">
+          <LeadConversion leadId={lead.id} converted={lead.status === 'converted'} />
+          <ScoreExplanation leadId={lead.id} leadVersion={lead.version} />
           <LeadRouting leadId={lead.id} />
-          <TimelinePlaceholder />
+          <Timeline subjectType="lead" subjectId={lead.id} name={leadName(lead)} phone={lead.phone} doNotCall={lead.doNotCall} />
           <AuditHistory
             entityType="lead"
             entityId={lead.id}
             noun="lead"
             valueOf={(field, value) =>
-              field === 'ownerId' ? ownerName(String(value)) : field === 'status' ? (STATUS_LABELS[value as Lead['status']] ?? undefined) : field === 'source' ? sourceLabel(String(value)) : undefined
+              field === 'ownerId' ? ownerName(String(value)) : field === 'qualification' ? describeAnswers(value) : field === 'status' ? (STATUS_LABELS[value as Lead['status']] ?? undefined) : field === 'source' ? sourceLabel(String(value)) : undefined
             }
           />
         </div>

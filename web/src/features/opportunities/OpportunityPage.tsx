@@ -1,4 +1,6 @@
 import { useState } from 'react';
+import { Timeline } from '../activities/Timeline.tsx';
+import { ScheduleMeetingButton } from '../meetings/ScheduleMeetingButton.tsx';
 import { Link, useParams } from 'react-router';
 import { ApiError } from '../../api/client.ts';
 import { NotFound } from '../../app/NotFound.tsx';
@@ -11,6 +13,7 @@ import { Icon } from '../../components/Icon.tsx';
 import { InlineField } from '../../components/InlineField.tsx';
 import { Notice, errorMessage } from '../../components/Notice.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { AddFeedbackButton } from '../feedback/AddFeedbackButton.tsx';
 import { Spinner } from '../../components/Spinner.tsx';
 import { Table, tdClass, thClass } from '../../components/Table.tsx';
 import { useToast } from '../../components/Toast.tsx';
@@ -19,6 +22,8 @@ import { useAccount } from '../accounts/api.ts';
 import { AuditHistory } from '../audit/AuditHistory.tsx';
 import { useSession } from '../auth/session.tsx';
 import { useUserNames } from '../users/api.ts';
+import { DealOrigin } from '../conversions/ConversionCards.tsx';
+import { DealPartner } from '../partners/DealPartner.tsx';
 import {
   BUYING_ROLES,
   ROLE_LABELS,
@@ -94,17 +99,21 @@ function DealView({ deal }: { deal: OpportunityDetail }) {
           </span>
         }
         actions={
-          <a className="inline-flex h-9 items-center gap-2 rounded-md bg-white px-3.5 text-sm font-medium text-slate-800 shadow-sm ring-1 ring-slate-300 ring-inset hover:bg-slate-50" href={`/api/v1/opportunities/${deal.id}/quote.pdf`}>
-            Download quote (PDF)
-          </a>
+          <>
+            <AddFeedbackButton source={{ type: 'opportunity', id: deal.id, opportunityId: deal.id }} />
+            <ScheduleMeetingButton subject={{ opportunityId: deal.id }} defaultTitle={`Demo: ${deal.name}`} />
+            <a className="inline-flex h-9 items-center gap-2 rounded-md bg-white px-3.5 text-sm font-medium text-slate-800 shadow-sm ring-1 ring-slate-300 ring-inset hover:bg-slate-50" href={`/api/v1/opportunities/${deal.id}/quote.pdf`}>
+              Download quote (PDF)
+            </a>
+          </>
         }
       />
 
       <StagePath deal={deal} onMove={(stageId, outcome) => (outcome === 'lost' ? setLostDialog(stageId) : moveTo(stageId))} busy={move.isPending} />
       {deal.lossReason && <Notice tone="warning">Lost: {deal.lossReason}</Notice>}
 
-      <div className="grid gap-5 lg:grid-cols-3">
-        <div className="space-y-5 lg:col-span-2">
+      <div className="grid grid-cols-1 gap-5 lg:grid-cols-3">
+        <div className="min-w-0 space-y-5 lg:col-span-2">
           <Card title="Deal">
             <InlineField name="name" label="Name" value={deal.name} onSave={save('name', (raw) => raw.trim())} />
             <InlineField name="closeDate" label="Close date" value={deal.closeDate} display={formatDate(deal.closeDate)} onSave={save('closeDate', (raw) => raw.trim())} />
@@ -128,8 +137,11 @@ function DealView({ deal }: { deal: OpportunityDetail }) {
           <Approvals deal={deal} />
         </div>
         <div className="space-y-5">
+          <DealOrigin dealId={deal.id} />
+          <DealPartner dealId={deal.id} partnerId={deal.partnerId} partnerRole={deal.partnerRole} />
           <StageHistory dealId={deal.id} />
           <SendQuote deal={deal} />
+          <Timeline subjectType="opportunity" subjectId={deal.id} name={deal.name} />
           <AuditHistory entityType="opportunity" entityId={deal.id} noun="deal" valueOf={() => undefined} />
         </div>
       </div>

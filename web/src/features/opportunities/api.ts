@@ -30,6 +30,8 @@ export type Opportunity = Omit<Card, 'accountName'> & {
   source: string;
   sourceLeadId: string | null;
   sourcedBy: string | null;
+  partnerId: string | null;
+  partnerRole: 'sourced' | 'influenced' | null;
   competitors: string[];
   lossReason: string | null;
   winReason: string | null;

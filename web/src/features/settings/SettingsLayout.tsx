@@ -18,6 +18,16 @@ export function SettingsLayout() {
           <NavLink to="/settings/api-keys" className={tab}>
             API keys
           </NavLink>
+          {me.user.role !== 'partner' && (
+            <NavLink to="/settings/booking" className={tab}>
+              Booking
+            </NavLink>
+          )}
+          {me.user.role !== 'partner' && (
+            <NavLink to="/settings/email" className={tab}>
+              Email
+            </NavLink>
+          )}
           {canManageUsers(me.user.role) && (
             <NavLink to="/settings/users" className={tab}>
               Users
@@ -26,6 +36,11 @@ export function SettingsLayout() {
           {canManageTeams(me.user.role) && (
             <NavLink to="/settings/teams" className={tab}>
               Teams
+            </NavLink>
+          )}
+          {canManageTeams(me.user.role) && (
+            <NavLink to="/settings/outreach" className={tab}>
+              Goals and calling
             </NavLink>
           )}
         </div>

@@ -1,0 +1,1 @@
+ALTER TABLE "imports" ADD COLUMN "routing" text DEFAULT 'off' NOT NULL;

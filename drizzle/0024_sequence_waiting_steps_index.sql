@@ -1,0 +1,1 @@
+CREATE INDEX "sequence_enrollments_waiting_idx" ON "sequence_enrollments" USING btree ("org_id","sender_id","sequence_id") WHERE status = 'active' and waiting_step_id is not null;
