@@ -1,5 +1,6 @@
 // An organisation's sales-process settings without a database: defaults and what makes them valid.
 import type { FieldError } from '../../core/errors.ts';
+import { DEFAULT_RECORD_VISIBILITY, type RecordVisibility } from '../visibility/model.ts';
 
 export type OrgSettings = {
   /** The reasons a rep picks from when disqualifying a lead; reports group by them. */
@@ -10,6 +11,8 @@ export type OrgSettings = {
   fiscalYearStartMonth: number;
   /** Whether reps see their team's quota and forecast numbers, or only their own. */
   repsSeeTeamNumbers: boolean;
+  /** Who sees and edits which leads, contacts, accounts and deals (visibility/model.ts). */
+  recordVisibility: RecordVisibility;
 };
 
 export const DEFAULT_ORG_SETTINGS: OrgSettings = {
@@ -17,6 +20,7 @@ export const DEFAULT_ORG_SETTINGS: OrgSettings = {
   recycleAfterDays: 90,
   fiscalYearStartMonth: 1,
   repsSeeTeamNumbers: true,
+  recordVisibility: DEFAULT_RECORD_VISIBILITY,
 };
 
 /** Trims the reasons and refuses blank or repeated ones (ignoring case): a report would split them. */

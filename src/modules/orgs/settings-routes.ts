@@ -6,6 +6,10 @@ import type { Db } from '../../core/db.ts';
 import { actorOf } from '../../http/auth.ts';
 import { errorResponses, expectedVersion } from '../../http/schemas.ts';
 import { getOrgSettings, updateOrgSettings } from './settings-service.ts';
+import { VISIBILITY_MODES } from '../visibility/model.ts';
+
+const mode = z.enum(VISIBILITY_MODES).describe('everyone: the whole org; team: own and own team\'s (managers: their hierarchy); own: only own (managers: their hierarchy)');
+const recordVisibilitySchema = z.strictObject({ leads: mode, contacts: mode, accounts: mode, opportunities: mode }).meta({ id: 'RecordVisibility' });
 
 const settingsSchema = z
   .object({
@@ -13,6 +17,7 @@ const settingsSchema = z
     recycleAfterDays: z.number().int().nullable(),
     fiscalYearStartMonth: z.number().int(),
     repsSeeTeamNumbers: z.boolean(),
+    recordVisibility: recordVisibilitySchema,
     version: z.number().int().describe('0 until the settings are first changed (the defaults apply)'),
     updatedAt: z.string().nullable(),
   })
@@ -24,6 +29,7 @@ const settingsPatch = z
     recycleAfterDays: z.number().int().min(1).max(3650).nullable().optional().describe('null: disqualified leads never return to the pool'),
     fiscalYearStartMonth: z.number().int().min(1).max(12).optional().describe('The month (1–12) the fiscal year starts in; FY names the calendar year it ends in'),
     repsSeeTeamNumbers: z.boolean().optional().describe("false: reps see only their own quota and forecast numbers"),
+    recordVisibility: recordVisibilitySchema.partial().optional().describe('Who sees and edits each kind of record; objects left out keep their mode'),
     version: z.number().int().min(0).optional(),
   })
   .meta({ id: 'OrgSettingsPatch' });

@@ -7,6 +7,7 @@ import { assertCan } from '../../core/roles.ts';
 import { recordAudit } from '../audit/service.ts';
 import { DEFAULT_ORG_SETTINGS, tidyDisqualificationReasons, type OrgSettings } from './settings-model.ts';
 import { orgSettings } from './settings-schema.ts';
+import { DEFAULT_RECORD_VISIBILITY, mergeVisibility, type RecordVisibility } from '../visibility/model.ts';
 
 /** Version 0: the org has never changed its settings and runs on the defaults. */
 export type OrgSettingsView = OrgSettings & { version: number; updatedAt: string | null };
@@ -20,6 +21,7 @@ async function readSettings(db: Db, orgId: string, lock: boolean): Promise<OrgSe
     recycleAfterDays: row.recycleAfterDays,
     fiscalYearStartMonth: row.fiscalYearStartMonth,
     repsSeeTeamNumbers: row.repsSeeTeamNumbers,
+    recordVisibility: mergeVisibility(DEFAULT_RECORD_VISIBILITY, row.recordVisibility),
     version: row.version,
     updatedAt: row.updatedAt.toISOString(),
   };
@@ -31,7 +33,9 @@ export async function getOrgSettings(db: Db, actor: Actor): Promise<OrgSettingsV
   return readSettings(db, actor.orgId, false);
 }
 
-export async function updateOrgSettings(db: Db, actor: Actor, changes: Partial<OrgSettings>, expected: ExpectedVersion): Promise<OrgSettingsView> {
+export type OrgSettingsChanges = Partial<Omit<OrgSettings, 'recordVisibility'>> & { recordVisibility?: Partial<RecordVisibility> | undefined };
+
+export async function updateOrgSettings(db: Db, actor: Actor, changes: OrgSettingsChanges, expected: ExpectedVersion): Promise<OrgSettingsView> {
   assertCan(actor, 'org:settings');
   const reasons = changes.disqualificationReasons && tidyDisqualificationReasons(changes.disqualificationReasons);
   if (reasons?.problems.length) throw validationFailed(reasons.problems);
@@ -43,6 +47,7 @@ export async function updateOrgSettings(db: Db, actor: Actor, changes: Partial<O
       recycleAfterDays: changes.recycleAfterDays === undefined ? current.recycleAfterDays : changes.recycleAfterDays,
       fiscalYearStartMonth: changes.fiscalYearStartMonth ?? current.fiscalYearStartMonth,
       repsSeeTeamNumbers: changes.repsSeeTeamNumbers ?? current.repsSeeTeamNumbers,
+      recordVisibility: mergeVisibility(current.recordVisibility, changes.recordVisibility),
     };
     const values = { ...next, version: current.version + 1, updatedBy: actor.userId || null, updatedAt: new Date() };
     const [row] = await tx
@@ -55,6 +60,7 @@ export async function updateOrgSettings(db: Db, actor: Actor, changes: Partial<O
       recycleAfterDays: current.recycleAfterDays,
       fiscalYearStartMonth: current.fiscalYearStartMonth,
       repsSeeTeamNumbers: current.repsSeeTeamNumbers,
+      recordVisibility: current.recordVisibility,
     };
     await recordAudit(tx, actor, { entityType: 'org_settings', entityId: actor.orgId, action: 'update', before, after: next });
     return { ...next, version: row!.version, updatedAt: row!.updatedAt.toISOString() };

@@ -1,0 +1,1 @@
+ALTER TABLE "org_settings" ADD COLUMN "record_visibility" jsonb DEFAULT '{}'::jsonb NOT NULL;
