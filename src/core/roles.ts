@@ -70,6 +70,9 @@ export const PERMISSIONS = {
   'feedback:read': ['admin', 'manager', 'rep', 'executive'],
   'feedback:capture': ['admin', 'manager', 'rep', 'executive'],
   'feedback:manage': ['admin', 'manager'],
+  // Custom fields: admins define them (a change reaches every form, list, import and rule); everyone
+  // who reads records reads the definitions (records:read).
+  'customfields:manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -28,5 +28,6 @@ export * from '../modules/forecasts/schema.ts';
 export * from '../modules/reports/schema.ts';
 export * from '../modules/partners/schema.ts';
 export * from '../modules/feedback/schema.ts';
+export * from '../modules/customfields/schema.ts';
 export * from '../modules/duplicates/schema.ts';
 export * from './idempotency-schema.ts';

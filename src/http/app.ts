@@ -33,6 +33,7 @@ import { meetingRoutes } from '../modules/meetings/routes.ts';
 import { opportunityRoutes } from '../modules/opportunities/routes.ts';
 import { partnerRoutes } from '../modules/partners/routes.ts';
 import { feedbackRoutes } from '../modules/feedback/routes.ts';
+import { customFieldRoutes } from '../modules/customfields/routes.ts';
 import { orgRoutes } from '../modules/orgs/routes.ts';
 import { orgSettingsRoutes } from '../modules/orgs/settings-routes.ts';
 import { qualificationRoutes } from '../modules/qualification/routes.ts';
@@ -148,6 +149,7 @@ export async function buildApp({ database, config, mailer, jobs, logger }: AppOp
   forecastRoutes(app, db);
   partnerRoutes(app, db, { mailer: mail, publicUrl: config.publicUrl, log: (message: string) => app.log.warn(message) });
   feedbackRoutes(app, db, { mailer: mail, publicUrl: config.publicUrl, log: (message: string) => app.log.warn(message) });
+  customFieldRoutes(app, db);
   backupRoutes(app, database);
 
   if (existsSync(webDist)) {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { phoneTailSql } from '../../core/match-keys.ts';
 
 export const accounts = pgTable(
@@ -25,6 +25,9 @@ export const accounts = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
+    // Custom fields (src/modules/customfields): values by field key; archived fields' values wait in custom_archived.
+    custom: jsonb('custom').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    customArchived: jsonb('custom_archived').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
     searchText: text('search_text').generatedAlwaysAs(sql`lower(name || ' ' || coalesce(domain, ''))`),
   },
   (t) => [
@@ -58,6 +61,9 @@ export const contacts = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
+    // Custom fields (src/modules/customfields): values by field key; archived fields' values wait in custom_archived.
+    custom: jsonb('custom').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    customArchived: jsonb('custom_archived').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
     searchText: text('search_text').generatedAlwaysAs(
       sql`lower(first_name || ' ' || last_name || ' ' || coalesce(email, ''))`,
     ),

@@ -50,6 +50,9 @@ export const leads = pgTable(
     recycleAt: timestamp('recycle_at', { withTimezone: true }),
     // The one territory the lead resolves to (routing module's territories); null when none fits.
     territoryId: uuid('territory_id'),
+    // Custom fields (src/modules/customfields): values by field key; archived fields' values wait in custom_archived.
+    custom: jsonb('custom').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    customArchived: jsonb('custom_archived').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
     // One lower-cased haystack for the list's free-text box, indexed by trigrams.
     searchText: text('search_text').generatedAlwaysAs(
       sql`lower(first_name || ' ' || last_name || ' ' || coalesce(email, '') || ' ' || company)`,
