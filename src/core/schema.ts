@@ -30,4 +30,5 @@ export * from '../modules/partners/schema.ts';
 export * from '../modules/feedback/schema.ts';
 export * from '../modules/customfields/schema.ts';
 export * from '../modules/duplicates/schema.ts';
+export * from '../modules/views/schema.ts';
 export * from './idempotency-schema.ts';

@@ -37,6 +37,8 @@ export const accounts = pgTable(
     index('accounts_territory_idx').on(t.orgId, t.territoryId, t.name, t.id).where(sql`deleted_at is null`),
     index('accounts_domain_idx').on(t.orgId, sql`lower(${t.domain})`),
     index('accounts_search_idx').using('gin', sql`${t.searchText} gin_trgm_ops`),
+    // Global search finds a company by its phone number in any format.
+    index('accounts_phone_tail_idx').on(t.orgId, phoneTailSql(t.phone)).where(sql`deleted_at is null`),
   ],
 );
 

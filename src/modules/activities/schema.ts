@@ -22,6 +22,8 @@ export const activities = pgTable(
     index('activities_timeline_idx').on(t.orgId, t.subjectType, t.subjectId, t.occurredAt, t.id),
     // A rep's own activity by day (Today's goals), and a phone system's call posted twice stays one call.
     index('activities_actor_idx').on(t.orgId, t.actorId, t.occurredAt),
+    // Global search over notes' text (full text, language-neutral 'simple' configuration).
+    index('activities_note_text_idx').using('gin', sql`to_tsvector('simple', ${t.summary})`).where(sql`kind = 'note'`),
     uniqueIndex('activities_external_call_idx').on(t.orgId, sql`(details->>'externalCallId')`).where(sql`(details->>'externalCallId') is not null`),
   ],
 );

@@ -88,6 +88,8 @@ export const opportunities = pgTable(
     index('opportunities_owner_idx').on(t.orgId, t.ownerId, t.closeDate, t.id).where(sql`deleted_at is null`),
     index('opportunities_account_idx').on(t.orgId, t.accountId, t.closeDate, t.id).where(sql`deleted_at is null`),
     index('opportunities_partner_idx').on(t.orgId, t.partnerId).where(sql`partner_id is not null`),
+    // Global search: deal names by trigrams (typo tolerant).
+    index('opportunities_search_idx').using('gin', sql`lower(${t.name}) gin_trgm_ops`),
     uniqueIndex('opportunities_renewal_key').on(t.orgId, t.renewsOpportunityId, t.renewsTermEnd).where(sql`renews_opportunity_id is not null`),
   ],
 );
