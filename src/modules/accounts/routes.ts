@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { isTimeZone } from '../routing/hours.model.ts';
+import { customFiltersOf } from '../customfields/service.ts';
+import { customValuesInput, customValuesOutput, withCustomFilters } from '../customfields/schemas.ts';
 import { etagFor } from '../../core/concurrency.ts';
 import type { Db } from '../../core/db.ts';
 import { actorOf } from '../../http/auth.ts';
@@ -35,6 +37,7 @@ const accountFields = {
   lifecycleStage: z.enum(LIFECYCLE_STAGES).optional(),
   ownerId: z.uuid().nullable().optional(),
   notes: z.string().max(20_000).optional(),
+  custom: customValuesInput,
 };
 
 const contactFields = {
@@ -48,6 +51,7 @@ const contactFields = {
   doNotCall: z.boolean().optional().describe('Do not call: outbound calls to the contact are refused'),
   ownerId: z.uuid().nullable().optional(),
   notes: z.string().max(20_000).optional(),
+  custom: customValuesInput,
 };
 
 const accountSchema = z
@@ -66,6 +70,7 @@ const accountSchema = z
     ownerId: z.uuid().nullable(),
     territoryId: z.uuid().nullable().describe('The territory the account resolves to (GET /api/v1/territories)'),
     notes: z.string(),
+    custom: customValuesOutput,
     ...stamps,
   })
   .meta({ id: 'Account' });
@@ -83,6 +88,7 @@ const contactSchema = z
     doNotCall: z.boolean(),
     ownerId: z.uuid().nullable(),
     notes: z.string(),
+    custom: customValuesOutput,
     ...stamps,
   })
   .meta({ id: 'Contact' });
@@ -109,10 +115,10 @@ export function accountRoutes(app: FastifyInstance, db: Db): void {
     schema: {
       tags: A,
       summary: 'List accounts by name',
-      querystring: z.strictObject({ ...listQuery, lifecycleStage: z.enum(LIFECYCLE_STAGES).optional() }),
+      querystring: withCustomFilters({ ...listQuery, lifecycleStage: z.enum(LIFECYCLE_STAGES).optional() }),
       response: { 200: page(accountSchema), ...errorResponses },
     },
-    handler: async (request) => listAccounts(db, actorOf(request), request.query),
+    handler: async (request) => listAccounts(db, actorOf(request), { ...request.query, custom: customFiltersOf(request.query) }),
   });
 
   r.get('/api/v1/accounts/:id', {
@@ -161,10 +167,10 @@ export function accountRoutes(app: FastifyInstance, db: Db): void {
     schema: {
       tags: C,
       summary: 'List contacts by last name',
-      querystring: z.strictObject({ ...listQuery, accountId: z.uuid().optional() }),
+      querystring: withCustomFilters({ ...listQuery, accountId: z.uuid().optional() }),
       response: { 200: page(contactSchema), ...errorResponses },
     },
-    handler: async (request) => listContacts(db, actorOf(request), request.query),
+    handler: async (request) => listContacts(db, actorOf(request), { ...request.query, custom: customFiltersOf(request.query) }),
   });
 
   r.get('/api/v1/contacts/:id', {

@@ -10,11 +10,15 @@ import { assertCan } from '../../core/roles.ts';
 import { recordAudit, recordAuditMany } from '../audit/service.ts';
 import { placeAccount, routeAccount } from '../routing/service.ts';
 import { assertActiveUser } from '../users/service.ts';
+import { customFilterConditions, prepareCustomValues } from '../customfields/service.ts';
 import { createsCycle, normaliseDomain, type LifecycleStage } from './model.ts';
 import { accounts, contacts } from './schema.ts';
 
 type AccountRow = typeof accounts.$inferSelect;
 type ContactRow = typeof contacts.$inferSelect;
+
+/** Custom field values as the API sends them (checked against the org's fields by the customfields module). */
+type CustomInput = { custom?: Record<string, unknown> | undefined };
 
 export type AccountFields = {
   name?: string | undefined;
@@ -47,19 +51,19 @@ export type ContactFields = {
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 export function toAccountView(row: AccountRow) {
-  const { orgId: _org, searchText: _search, ...rest } = row;
+  const { orgId: _org, searchText: _search, customArchived: _archived, ...rest } = row;
   return { ...rest, lifecycleStage: rest.lifecycleStage as LifecycleStage, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(), deletedAt: iso(row.deletedAt) };
 }
 export type AccountView = ReturnType<typeof toAccountView>;
 
 export function toContactView(row: ContactRow) {
-  const { orgId: _org, searchText: _search, ...rest } = row;
+  const { orgId: _org, searchText: _search, customArchived: _archived, ...rest } = row;
   return { ...rest, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(), deletedAt: iso(row.deletedAt) };
 }
 export type ContactView = ReturnType<typeof toContactView>;
 
 const auditable = (row: AccountRow | ContactRow) => {
-  const { orgId: _org, searchText: _search, createdAt: _c, updatedAt: _u, version: _v, ...rest } = row;
+  const { orgId: _org, searchText: _search, createdAt: _c, updatedAt: _u, version: _v, customArchived: _a, ...rest } = row;
   return rest;
 };
 
@@ -87,15 +91,16 @@ async function assertAccountExists(db: Db, actor: Actor, accountId: string | nul
   if (!row) throw validationFailed([{ field, message: 'No such account in your organisation' }]);
 }
 
-export async function createAccount(db: Db, actor: Actor, input: AccountFields & { name: string }): Promise<AccountView> {
+export async function createAccount(db: Db, actor: Actor, input: AccountFields & { name: string } & CustomInput): Promise<AccountView> {
   assertCan(actor, 'records:write');
-  const fields = tidy(input);
+  const { custom: customInput, ...fields } = tidy(input);
   if (!fields.name) throw validationFailed([{ field: 'name', message: 'An account needs a name' }]);
   const ownerId = fields.ownerId === undefined ? actor.userId : fields.ownerId;
   return db.transaction(async (tx) => {
     if (ownerId) await assertActiveUser(tx, actor, ownerId, 'ownerId');
     await assertAccountExists(tx, actor, fields.parentAccountId, 'parentAccountId');
-    const [row] = await tx.insert(accounts).values({ ...fields, name: fields.name, ownerId, orgId: actor.orgId, id: newId() }).returning();
+    const custom = (await prepareCustomValues(tx, actor, 'account', customInput, { id: null, current: null }))!;
+    const [row] = await tx.insert(accounts).values({ ...fields, custom, name: fields.name, ownerId, orgId: actor.orgId, id: newId() }).returning();
     await recordAudit(tx, actor, { entityType: 'account', entityId: row!.id, action: 'create', after: auditable(row!) });
     // Into its territory; and, with no owner given, to whoever the active routing rules pick.
     return routeAccount(tx, actor, toAccountView(row!), { explicitOwner: fields.ownerId !== undefined });
@@ -113,7 +118,7 @@ export async function getAccount(db: Db, actor: Actor, id: string): Promise<Acco
   return { ...toAccountView(row), contacts: people.map(toContactView), children: children.map(toAccountView) };
 }
 
-type ListFilter = { q?: string | undefined; ownerId?: string | undefined; cursor?: string | undefined; limit: number };
+type ListFilter = { q?: string | undefined; ownerId?: string | undefined; custom?: Record<string, string> | undefined; cursor?: string | undefined; limit: number };
 
 /** Lists sorted by a text column with keyset pagination on (column, id). */
 async function listByName<Row extends { id: string }>(
@@ -145,6 +150,7 @@ export async function listAccounts(db: Db, actor: Actor, filter: ListFilter & { 
   if (filter.q?.trim()) conditions.push(ilike(accounts.searchText, likePattern(filter.q.trim())));
   if (filter.ownerId) conditions.push(eq(accounts.ownerId, filter.ownerId));
   if (filter.lifecycleStage) conditions.push(eq(accounts.lifecycleStage, filter.lifecycleStage));
+  conditions.push(...(await customFilterConditions(db, actor, 'account', filter.custom)));
   const { rows, nextCursor } = await listByName<AccountRow>(db, accounts, accounts.name, conditions, filter, (row) => row.name);
   return { data: rows.map(toAccountView), nextCursor };
 }
@@ -155,13 +161,14 @@ export async function listContacts(db: Db, actor: Actor, filter: ListFilter & { 
   if (filter.q?.trim()) conditions.push(ilike(contacts.searchText, likePattern(filter.q.trim())));
   if (filter.ownerId) conditions.push(eq(contacts.ownerId, filter.ownerId));
   if (filter.accountId) conditions.push(eq(contacts.accountId, filter.accountId));
+  conditions.push(...(await customFilterConditions(db, actor, 'contact', filter.custom)));
   const { rows, nextCursor } = await listByName<ContactRow>(db, contacts, contacts.lastName, conditions, filter, (row) => row.lastName);
   return { data: rows.map(toContactView), nextCursor };
 }
 
-export async function updateAccount(db: Db, actor: Actor, id: string, changes: AccountFields, expected: ExpectedVersion): Promise<AccountView> {
+export async function updateAccount(db: Db, actor: Actor, id: string, changes: AccountFields & CustomInput, expected: ExpectedVersion): Promise<AccountView> {
   assertCan(actor, 'records:write');
-  const fields = tidy(changes);
+  const { custom: customInput, ...fields } = tidy(changes);
   if (fields.name !== undefined && !fields.name) throw validationFailed([{ field: 'name', message: 'An account needs a name' }]);
   return db.transaction(async (tx) => {
     const where = and(eq(accounts.orgId, actor.orgId), eq(accounts.id, id));
@@ -176,7 +183,8 @@ export async function updateAccount(db: Db, actor: Actor, id: string, changes: A
         throw validationFailed([{ field: 'parentAccountId', message: 'An account cannot sit under itself or its own subsidiaries' }]);
       }
     }
-    const [updated] = await tx.update(accounts).set({ ...fields, version: row.version + 1, updatedAt: new Date() }).where(where).returning();
+    const custom = await prepareCustomValues(tx, actor, 'account', customInput, { id, current: row.custom });
+    const [updated] = await tx.update(accounts).set({ ...fields, ...(custom ? { custom } : {}), version: row.version + 1, updatedAt: new Date() }).where(where).returning();
     await recordAudit(tx, actor, { entityType: 'account', entityId: id, action: 'update', before: auditable(row), after: auditable(updated!) });
     return placeAccount(tx, actor, toAccountView(updated!), fields);
   });
@@ -195,9 +203,9 @@ export async function deleteAccount(db: Db, actor: Actor, id: string): Promise<v
   });
 }
 
-export async function createContact(db: Db, actor: Actor, input: ContactFields): Promise<ContactView> {
+export async function createContact(db: Db, actor: Actor, input: ContactFields & CustomInput): Promise<ContactView> {
   assertCan(actor, 'records:write');
-  const fields = tidy(input);
+  const { custom: customInput, ...fields } = tidy(input);
   if (!fields.firstName && !fields.lastName && !fields.email) {
     throw validationFailed([{ field: 'lastName', message: 'Give at least a name or an email' }]);
   }
@@ -205,7 +213,8 @@ export async function createContact(db: Db, actor: Actor, input: ContactFields):
   return db.transaction(async (tx) => {
     if (ownerId) await assertActiveUser(tx, actor, ownerId, 'ownerId');
     await assertAccountExists(tx, actor, fields.accountId, 'accountId');
-    const [row] = await tx.insert(contacts).values({ ...fields, ownerId, orgId: actor.orgId, id: newId() }).returning();
+    const custom = (await prepareCustomValues(tx, actor, 'contact', customInput, { id: null, current: null }))!;
+    const [row] = await tx.insert(contacts).values({ ...fields, custom, ownerId, orgId: actor.orgId, id: newId() }).returning();
     await recordAudit(tx, actor, { entityType: 'contact', entityId: row!.id, action: 'create', after: auditable(row!) });
     return toContactView(row!);
   });
@@ -218,9 +227,9 @@ export async function getContact(db: Db, actor: Actor, id: string): Promise<Cont
   return toContactView(row);
 }
 
-export async function updateContact(db: Db, actor: Actor, id: string, changes: ContactFields, expected: ExpectedVersion): Promise<ContactView> {
+export async function updateContact(db: Db, actor: Actor, id: string, changes: ContactFields & CustomInput, expected: ExpectedVersion): Promise<ContactView> {
   assertCan(actor, 'records:write');
-  const fields = tidy(changes);
+  const { custom: customInput, ...fields } = tidy(changes);
   return db.transaction(async (tx) => {
     const where = and(eq(contacts.orgId, actor.orgId), eq(contacts.id, id));
     const [row] = await tx.select().from(contacts).where(and(where, isNull(contacts.deletedAt))).for('update');
@@ -232,7 +241,8 @@ export async function updateContact(db: Db, actor: Actor, id: string, changes: C
     if (!merged.firstName && !merged.lastName && !merged.email) {
       throw validationFailed([{ field: 'lastName', message: 'Give at least a name or an email' }]);
     }
-    const [updated] = await tx.update(contacts).set({ ...fields, version: row.version + 1, updatedAt: new Date() }).where(where).returning();
+    const custom = await prepareCustomValues(tx, actor, 'contact', customInput, { id, current: row.custom });
+    const [updated] = await tx.update(contacts).set({ ...fields, ...(custom ? { custom } : {}), version: row.version + 1, updatedAt: new Date() }).where(where).returning();
     await recordAudit(tx, actor, { entityType: 'contact', entityId: id, action: 'update', before: auditable(row), after: auditable(updated!) });
     return toContactView(updated!);
   });

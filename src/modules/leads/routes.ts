@@ -7,6 +7,8 @@ import { validationFailed } from '../../core/errors.ts';
 import { actorOf } from '../../http/auth.ts';
 import { csv, errorResponses, expectedVersion, idParams, isoDateTime, limitQuery, optionalText } from '../../http/schemas.ts';
 import { isTimeZone } from '../routing/hours.model.ts';
+import { customFiltersOf } from '../customfields/service.ts';
+import { customValuesInput, customValuesOutput, withCustomFilters } from '../customfields/schemas.ts';
 import { LEAD_SORTS, LEAD_STATUSES } from './model.ts';
 import { bulkUpdateLeads, createLead, deleteLead, getLead, listLeads, restoreLead, updateLead } from './service.ts';
 
@@ -33,6 +35,7 @@ const leadFields = {
   ownerId: z.uuid().nullable().optional(),
   notes: z.string().max(20_000).optional(),
   disqualifiedReason: z.string().max(100).nullable().optional().describe('Required when the status becomes disqualified: one of the org settings\' disqualification reasons'),
+  custom: customValuesInput,
 };
 
 export const leadSchema = z
@@ -67,13 +70,14 @@ export const leadSchema = z
     disqualifiedAt: z.string().nullable(),
     recycleAt: z.string().nullable().describe('When a disqualified lead returns to the pool as new, unassigned'),
     territoryId: z.uuid().nullable().describe('The territory the lead resolves to (GET /api/v1/territories)'),
+    custom: customValuesOutput,
   })
   .meta({ id: 'Lead' });
 
 const leadCreate = z.strictObject(leadFields).meta({ id: 'LeadCreate' });
 const leadUpdate = z.strictObject({ ...leadFields, version: z.number().int().positive().optional() }).meta({ id: 'LeadUpdate' });
 
-const listQuery = z.strictObject({
+const listQuery = withCustomFilters({
   status: csv(status).optional().describe('One status or several, comma-separated'),
   ownerId: z.uuid().optional(),
   unassigned: z.stringbool().optional(),
@@ -120,7 +124,7 @@ export function leadRoutes(app: FastifyInstance, db: Db): void {
       querystring: listQuery,
       response: { 200: z.object({ data: z.array(leadSchema), nextCursor: z.string().nullable() }), ...errorResponses },
     },
-    handler: async (request) => listLeads(db, actorOf(request), request.query),
+    handler: async (request) => listLeads(db, actorOf(request), { ...request.query, custom: customFiltersOf(request.query) }),
   });
 
   r.get('/api/v1/leads/:id', {

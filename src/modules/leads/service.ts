@@ -11,11 +11,15 @@ import { recordAudit, recordAuditMany } from '../audit/service.ts';
 import { ownerChangedByHand, placeLead, routeLead } from '../routing/service.ts';
 import { recomputeLeadScore } from '../scoring/service.ts';
 import { assertActiveUser } from '../users/service.ts';
+import { customFilterConditions, prepareCustomValues } from '../customfields/service.ts';
 import { assertStatusChange, statusChangeFields, type LifecycleInput } from './lifecycle-service.ts';
 import { identifiesSomeone, parseSort, statusChangeProblem, tidyLeadInput, type LeadSort, type LeadSortKey, type LeadStatus } from './model.ts';
 import { leads, type LeadScoreExplanation } from './schema.ts';
 
 type LeadRow = typeof leads.$inferSelect;
+
+/** Custom field values as the API sends them (checked against the org's fields by the customfields module). */
+type CustomInput = { custom?: Record<string, unknown> | undefined };
 
 export type LeadFields = {
   firstName?: string | undefined;
@@ -51,6 +55,8 @@ export type LeadView = Required<{ [K in keyof LeadFields]: Exclude<LeadFields[K]
   disqualifiedAt: string | null;
   recycleAt: string | null;
   territoryId: string | null;
+  /** Custom field values by key (src/modules/customfields). */
+  custom: Record<string, unknown>;
 };
 
 export function toLeadView(row: LeadRow): LeadView {
@@ -85,6 +91,7 @@ export function toLeadView(row: LeadRow): LeadView {
     disqualifiedAt: row.disqualifiedAt?.toISOString() ?? null,
     recycleAt: row.recycleAt?.toISOString() ?? null,
     territoryId: row.territoryId,
+    custom: row.custom,
   };
 }
 
@@ -96,9 +103,9 @@ function auditable(row: LeadRow): Record<string, unknown> {
 
 const byId = (actor: Actor, id: string) => and(eq(leads.orgId, actor.orgId), eq(leads.id, id));
 
-export async function createLead(db: Db, actor: Actor, input: LeadFields & LifecycleInput): Promise<LeadView> {
+export async function createLead(db: Db, actor: Actor, input: LeadFields & LifecycleInput & CustomInput): Promise<LeadView> {
   assertCan(actor, 'records:write');
-  const { disqualifiedReason, ...fields } = tidyLeadInput(input);
+  const { disqualifiedReason, custom: customInput, ...fields } = tidyLeadInput(input);
   if (!identifiesSomeone(fields)) {
     throw validationFailed([{ field: 'lastName', message: 'Give at least a name, a company or an email' }]);
   }
@@ -107,9 +114,10 @@ export async function createLead(db: Db, actor: Actor, input: LeadFields & Lifec
   return db.transaction(async (tx) => {
     if (ownerId) await assertActiveUser(tx, actor, ownerId, 'ownerId');
     const lifecycle = await statusChangeFields(tx, actor, null, fields.status, disqualifiedReason, new Date());
+    const custom = (await prepareCustomValues(tx, actor, 'lead', customInput, { id: null, current: null }))!;
     const [row] = await tx
       .insert(leads)
-      .values({ ...fields, ...lifecycle, ownerId, orgId: actor.orgId, id: newId(), createdBy: actor.userId || null })
+      .values({ ...fields, ...lifecycle, custom, ownerId, orgId: actor.orgId, id: newId(), createdBy: actor.userId || null })
       .returning();
     await recordAudit(tx, actor, { entityType: 'lead', entityId: row!.id, action: 'create', after: auditable(row!) });
     // Into its territory; and, with no owner given, to whoever the active routing rules pick.
@@ -135,6 +143,8 @@ export type LeadFilter = {
   q?: string | undefined;
   deleted?: boolean | undefined;
   territoryIds?: string[] | undefined;
+  /** `custom.<key>` filters (customfields/model.ts parseFilter). */
+  custom?: Record<string, string> | undefined;
   sort: LeadSort;
   cursor?: string | undefined;
   limit: number;
@@ -171,7 +181,7 @@ export function leadConditions(actor: Actor, filter: Omit<LeadFilter, 'sort' | '
 
 export async function listLeads(db: Db, actor: Actor, filter: LeadFilter): Promise<{ data: LeadView[]; nextCursor: string | null }> {
   assertCan(actor, 'records:read');
-  const conditions = leadConditions(actor, filter);
+  const conditions = [...leadConditions(actor, filter), ...(await customFilterConditions(db, actor, 'lead', filter.custom))];
   // The trash lists by deletion time; everything else by the chosen sort.
   const { key, descending } = filter.deleted ? { key: 'deletedAt' as const, descending: true } : parseSort(filter.sort);
   const column = key === 'deletedAt' ? leads.deletedAt : SORT_COLUMNS[key];
@@ -202,9 +212,9 @@ function cursorValue(row: LeadRow, key: LeadSortKey | 'deletedAt'): string | num
   return value instanceof Date ? value.toISOString() : (value ?? null);
 }
 
-export async function updateLead(db: Db, actor: Actor, id: string, changes: LeadFields & LifecycleInput, expected: ExpectedVersion): Promise<LeadView> {
+export async function updateLead(db: Db, actor: Actor, id: string, changes: LeadFields & LifecycleInput & CustomInput, expected: ExpectedVersion): Promise<LeadView> {
   assertCan(actor, 'records:write');
-  const { disqualifiedReason, ...fields } = tidyLeadInput(changes);
+  const { disqualifiedReason, custom: customInput, ...fields } = tidyLeadInput(changes);
   return db.transaction(async (tx) => {
     const [row] = await tx.select().from(leads).where(and(byId(actor, id), isNull(leads.deletedAt))).for('update');
     if (!row) throw notFound('Lead');
@@ -214,9 +224,10 @@ export async function updateLead(db: Db, actor: Actor, id: string, changes: Lead
     }
     if (fields.ownerId && fields.ownerId !== row.ownerId) await assertActiveUser(tx, actor, fields.ownerId, 'ownerId');
     const lifecycle = await statusChangeFields(tx, actor, row.status as LeadStatus, fields.status, disqualifiedReason, new Date());
+    const custom = await prepareCustomValues(tx, actor, 'lead', customInput, { id, current: row.custom });
     const [updated] = await tx
       .update(leads)
-      .set({ ...fields, ...lifecycle, version: row.version + 1, updatedAt: new Date() })
+      .set({ ...fields, ...lifecycle, ...(custom ? { custom } : {}), version: row.version + 1, updatedAt: new Date() })
       .where(byId(actor, id))
       .returning();
     await recordAudit(tx, actor, { entityType: 'lead', entityId: id, action: 'update', before: auditable(row), after: auditable(updated!) });

@@ -8,6 +8,8 @@ import { actorOf } from '../../http/auth.ts';
 import { csv, errorResponses, expectedVersion, idParams, limitQuery } from '../../http/schemas.ts';
 import { BUYING_ROLES } from '../accounts/relationships.model.ts';
 import type { Delivery } from '../notifications/service.ts';
+import { customFiltersOf } from '../customfields/service.ts';
+import { customValuesInput, withCustomFilters } from '../customfields/schemas.ts';
 import { removeDealContact, setDealContact } from './deal-contacts.service.ts';
 import { dealHistory } from './history.service.ts';
 import { addLineItem, removeLineItem, updateLineItem } from './line-items.service.ts';
@@ -48,6 +50,7 @@ const fields = {
   sourcedBy: z.uuid().nullable().optional().describe('Who qualified the lead (SDR credit)'),
   partnerId: z.uuid().nullable().optional().describe('The channel partner credited with the deal'),
   partnerRole: z.enum(PARTNER_ROLES).nullable().optional().describe('sourced (the partner brought it) or influenced; sourced if left out with a partner'),
+  custom: customValuesInput,
 };
 
 const lineParams = z.strictObject({ id: z.uuid(), lineId: z.uuid() });
@@ -92,7 +95,7 @@ export function opportunityRecordRoutes(app: FastifyInstance, db: Db, delivery: 
     schema: {
       tags: TAGS,
       summary: 'List deals (the table view)',
-      querystring: z.strictObject({
+      querystring: withCustomFilters({
         pipelineId: z.uuid().optional(),
         stageId: z.uuid().optional(),
         status: csv(z.enum(OPPORTUNITY_STATUSES)).optional(),
@@ -108,7 +111,7 @@ export function opportunityRecordRoutes(app: FastifyInstance, db: Db, delivery: 
       }),
       response: { 200: z.object({ data: z.array(opportunitySchema), nextCursor: z.string().nullable() }), ...errorResponses },
     },
-    handler: async (request) => listOpportunities(db, actorOf(request), request.query),
+    handler: async (request) => listOpportunities(db, actorOf(request), { ...request.query, custom: customFiltersOf(request.query) }),
   });
 
   r.get('/api/v1/opportunities/:id', {

@@ -14,6 +14,7 @@ import { recordAudit } from '../audit/service.ts';
 import { getLead } from '../leads/service.ts';
 import { notify, withNotifications, type Delivery, type Outbox } from '../notifications/service.ts';
 import { assertActiveUser } from '../users/service.ts';
+import { customFilterConditions, prepareCustomValues } from '../customfields/service.ts';
 import { approvalStanding, neededApprovals } from './approvals.model.ts';
 import { describeMissing, gatingStages, missingForMove, type DealFacts, type GateStage, type MissingRequirement } from './gates.model.ts';
 import { addDays, addMonths, dateOf, formatMoney, isCurrency } from './line-items.model.ts';
@@ -61,7 +62,10 @@ export type OpportunityFields = {
   partnerRole?: PartnerRole | null | undefined;
 };
 
-export type NewOpportunity = OpportunityFields & {
+/** Custom field values as the API sends them (checked against the org's fields by the customfields module). */
+type CustomInput = { custom?: Record<string, unknown> | undefined };
+
+export type NewOpportunity = OpportunityFields & CustomInput & {
   name: string;
   pipelineId?: string | undefined;
   stageId?: string | undefined;
@@ -175,7 +179,7 @@ export async function insertOpportunity(
  */
 export async function createOpportunity(db: Db, actor: Actor, input: NewOpportunity, delivery?: Delivery): Promise<OpportunityView> {
   assertCan(actor, 'records:write');
-  const fields = tidyFields(input);
+  const { custom: customInput, ...fields } = tidyFields(input);
   const source: OpportunitySource = input.source ?? (input.sourceLeadId ? 'lead' : 'direct');
   return withNotifications(db, delivery, async (tx, outbox) => {
     const policy = await readPolicy(tx, actor.orgId);
@@ -197,8 +201,10 @@ export async function createOpportunity(db: Db, actor: Actor, input: NewOpportun
     if (fields.forecastCategory && !categoriesFor('open').includes(fields.forecastCategory)) {
       throw validationFailed([{ field: 'forecastCategory', message: 'An open deal counts as pipeline, best case or commit' }]);
     }
+    const custom = (await prepareCustomValues(tx, actor, 'opportunity', customInput, { id: null, current: null }))!;
     const values = {
       ...fields,
+      custom,
       name: fields.name,
       pipelineId: pipeline.id,
       stageId: stage.id,
@@ -229,6 +235,8 @@ export type OpportunityFilter = {
   accountId?: string | undefined;
   partnerId?: string | undefined;
   q?: string | undefined;
+  /** `custom.<key>` filters (customfields/model.ts parseFilter). */
+  custom?: Record<string, string> | undefined;
   closeFrom?: string | undefined;
   closeTo?: string | undefined;
   sort: OpportunitySort;
@@ -255,7 +263,7 @@ export function opportunityConditions(actor: Actor, filter: Omit<OpportunityFilt
 /** The table view: filtered, sorted, keyset-paged. The board's "more" pages are this list too. */
 export async function listOpportunities(db: Db, actor: Actor, filter: OpportunityFilter): Promise<{ data: OpportunityView[]; nextCursor: string | null }> {
   assertCan(actor, 'records:read');
-  const conditions = opportunityConditions(actor, filter);
+  const conditions = [...opportunityConditions(actor, filter), ...(await customFilterConditions(db, actor, 'opportunity', filter.custom))];
   const { key, descending } = parseSort(filter.sort);
   const column = SORT_COLUMNS[key];
   if (filter.cursor) {
@@ -276,9 +284,9 @@ export function cursorOf(row: Pick<OpportunityRow, 'id' | 'closeDate' | 'amount'
   return { v: value instanceof Date ? value.toISOString() : value, id: row.id };
 }
 
-export async function updateOpportunity(db: Db, actor: Actor, id: string, changes: OpportunityFields, expected: ExpectedVersion, delivery?: Delivery): Promise<OpportunityView> {
+export async function updateOpportunity(db: Db, actor: Actor, id: string, changes: OpportunityFields & CustomInput, expected: ExpectedVersion, delivery?: Delivery): Promise<OpportunityView> {
   assertCan(actor, 'records:write');
-  const fields = tidyFields(changes);
+  const { custom: customInput, ...fields } = tidyFields(changes);
   return withNotifications(db, delivery, async (tx, outbox) => {
     const row = await lockOpportunity(tx, actor, id);
     assertVersion(expected, row.version);
@@ -292,8 +300,9 @@ export async function updateOpportunity(db: Db, actor: Actor, id: string, change
     }
     if (row.status === 'lost' && fields.lossReason === null) problems.push({ field: 'lossReason', message: 'A lost deal keeps its loss reason' });
     if (problems.length) throw validationFailed(problems);
+    const custom = await prepareCustomValues(tx, actor, 'opportunity', customInput, { id, current: row.custom });
     const at = now();
-    const [updated] = await tx.update(opportunities).set({ ...fields, version: row.version + 1, updatedAt: at }).where(opportunityKey(actor, id)).returning();
+    const [updated] = await tx.update(opportunities).set({ ...fields, ...(custom ? { custom } : {}), version: row.version + 1, updatedAt: at }).where(opportunityKey(actor, id)).returning();
     await writeHistory(tx, actor, row, updated!, at);
     await recordAudit(tx, actor, { entityType: 'opportunity', entityId: id, action: 'update', before: auditable(row), after: auditable(updated!) });
     if (updated!.ownerId && updated!.ownerId !== row.ownerId) {

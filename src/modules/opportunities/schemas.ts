@@ -1,6 +1,7 @@
 // The opportunity API's request and response shapes (they feed validation and the OpenAPI document).
 import { z } from 'zod';
 import { problemSchema } from '../../http/schemas.ts';
+import { customValuesOutput } from '../customfields/schemas.ts';
 import { BUYING_ROLES } from '../accounts/relationships.model.ts';
 import { BILLINGS } from '../products/model.ts';
 import { APPROVAL_KINDS, APPROVAL_LEVELS, APPROVAL_STATUSES } from './approvals.model.ts';
@@ -74,6 +75,7 @@ export const opportunitySchema = z
     createdAt: z.string(),
     updatedAt: z.string(),
     deletedAt: z.string().nullable(),
+    custom: customValuesOutput,
   })
   .meta({ id: 'Opportunity' });
 

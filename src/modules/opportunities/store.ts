@@ -46,6 +46,8 @@ export type OpportunityView = {
   createdAt: string;
   updatedAt: string;
   deletedAt: string | null;
+  /** Custom field values by key (src/modules/customfields). */
+  custom: Record<string, unknown>;
 };
 
 export function toOpportunityView(row: OpportunityRow): OpportunityView {
@@ -82,12 +84,13 @@ export function toOpportunityView(row: OpportunityRow): OpportunityView {
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     deletedAt: row.deletedAt?.toISOString() ?? null,
+    custom: row.custom,
   };
 }
 
 /** The fields an audit entry keeps: what a user can see change. */
 export function auditable(row: OpportunityRow): Record<string, unknown> {
-  const { orgId: _org, createdAt: _c, updatedAt: _u, version: _v, stageEnteredAt: _s, ...rest } = row;
+  const { orgId: _org, createdAt: _c, updatedAt: _u, version: _v, stageEnteredAt: _s, customArchived: _a, ...rest } = row;
   return rest;
 }
 
