@@ -30,5 +30,6 @@ export * from '../modules/partners/schema.ts';
 export * from '../modules/feedback/schema.ts';
 export * from '../modules/customfields/schema.ts';
 export * from '../modules/duplicates/schema.ts';
+export * from '../modules/webhooks/schema.ts';
 export * from '../modules/views/schema.ts';
 export * from './idempotency-schema.ts';
