@@ -13,6 +13,7 @@ import { startRoutingWorkers } from './modules/routing/workers.ts';
 import { startSequenceWorkers } from './modules/sequences/workers.ts';
 import { startScoringWorkers } from './modules/scoring/workers.ts';
 import { startTaskWorkers } from './modules/tasks/workers.ts';
+import { startWebhookWorkers } from './modules/webhooks/workers.ts';
 
 export type WorkerContext = { db: Db; jobs: Jobs; config: Config; mailer: Mailer; log: (message: string) => void };
 
@@ -29,4 +30,5 @@ export async function startWorkers(context: WorkerContext): Promise<void> {
   await startScoringWorkers(context);
   await startSequenceWorkers(context);
   await startTaskWorkers(context);
+  await startWebhookWorkers(context);
 }

@@ -43,6 +43,7 @@ import { dashboardRoutes } from '../modules/reports/dashboards.routes.ts';
 import { reportRoutes } from '../modules/reports/routes.ts';
 import { scoringRoutes } from '../modules/scoring/routes.ts';
 import { userRoutes } from '../modules/users/routes.ts';
+import { webhookRoutes } from '../modules/webhooks/routes.ts';
 import { registerAuth } from './auth.ts';
 import { registerIdempotency } from './idempotency.ts';
 import { registerProblemHandlers } from './problem.ts';
@@ -151,6 +152,7 @@ export async function buildApp({ database, config, mailer, jobs, logger }: AppOp
   feedbackRoutes(app, db, { mailer: mail, publicUrl: config.publicUrl, log: (message: string) => app.log.warn(message) });
   customFieldRoutes(app, db);
   backupRoutes(app, database);
+  webhookRoutes(app, db, config);
 
   if (existsSync(webDist)) {
     await app.register(fastifyStatic, { root: webDist, wildcard: false, maxAge: '1h' });

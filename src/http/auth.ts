@@ -9,7 +9,7 @@ import { resolveApiKey, resolveSession } from '../modules/auth/service.ts';
 export const SESSION_COOKIE = 'lf_session';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 // Admin-scoped work an API key needs the `admin` scope for, even when its user is an admin.
-const ADMIN_PERMISSIONS = new Set<Permission>(['users:manage', 'org:backup', 'org:audit', 'teams:manage', 'org:settings', 'qualification:manage', 'scoring:manage']);
+const ADMIN_PERMISSIONS = new Set<Permission>(['users:manage', 'org:backup', 'org:audit', 'teams:manage', 'org:settings', 'qualification:manage', 'scoring:manage', 'webhooks:manage']);
 
 declare module 'fastify' {
   interface FastifyContextConfig {

@@ -21,6 +21,17 @@ export async function recordAudit(db: Db, actor: Actor, entry: AuditEntry): Prom
   await recordAuditMany(db, actor, [entry]);
 }
 
+type AuditListener = (db: Db, actor: Actor, entries: AuditEntry[]) => Promise<void>;
+const listeners: AuditListener[] = [];
+
+/**
+ * Other capabilities (outgoing webhooks) see every batch of changes, with the whole before and
+ * after the caller passed, on the transaction that makes them: what they write lands or not with it.
+ */
+export function onAudited(listener: AuditListener): void {
+  if (!listeners.includes(listener)) listeners.push(listener);
+}
+
 export async function recordAuditMany(db: Db, actor: Actor, entries: AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
   const rows = entries.map((entry) => {
@@ -41,6 +52,7 @@ export async function recordAuditMany(db: Db, actor: Actor, entries: AuditEntry[
     };
   });
   for (let i = 0; i < rows.length; i += 1000) await db.insert(auditLog).values(rows.slice(i, i + 1000));
+  for (const listener of listeners) await listener(db, actor, entries);
 }
 
 export type AuditView = {
