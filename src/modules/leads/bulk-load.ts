@@ -163,9 +163,10 @@ export type OwnerAssigner = (session: BulkSession, leads: LeadToAssign[]) => Pro
 type Load = { session: BulkSession; params: unknown[]; assignOwners: OwnerAssigner | undefined };
 
 const INSERT_COLUMNS =
-  'org_id, id, first_name, last_name, email, phone, company, title, website, industry, employee_count, country, region, city, postcode, status, source, owner_id, notes, score, score_explanation, territory_id, created_by';
+  'org_id, id, first_name, last_name, email, phone, company, title, website, industry, employee_count, country, region, city, postcode, status, source, owner_id, notes, score, score_explanation, territory_id, created_by, qualified_at';
 const insertValues = (owner: string) => `$1::uuid, id, coalesce(first_name, ''), coalesce(last_name, ''), email, phone, coalesce(company, ''), title, website, industry,
-  employee_count, country, region, city, postcode, coalesce(status, 'new'), coalesce(source, $3::text), ${owner}, coalesce(notes, ''), coalesce(score, 0), score_explanation, territory_id, $4::uuid`;
+  employee_count, country, region, city, postcode, coalesce(status, 'new'), coalesce(source, $3::text), ${owner}, coalesce(notes, ''), coalesce(score, 0), score_explanation, territory_id, $4::uuid,
+  CASE WHEN status IN ('qualified', 'converted') THEN now() END`;
 
 const ASSIGN_COLUMNS = ['line', 'owner_id'] as const;
 
@@ -229,6 +230,7 @@ async function updateOrInsert(load: Load, rowCount: number): Promise<LoadResult>
         owner_id = coalesce(m.owner_id, l.owner_id),
         status = CASE WHEN ${moves} THEN m.status ELSE l.status END,
         recycle_at = CASE WHEN l.status = 'disqualified' AND ${moves} THEN NULL ELSE l.recycle_at END,
+        qualified_at = CASE WHEN m.status = 'qualified' AND l.status <> 'qualified' AND ${moves} THEN now() ELSE l.qualified_at END,
         version = l.version + 1, updated_at = now()
       FROM lead_merge m
       WHERE l.org_id = $1 AND lower(l.email) = m.email AND l.deleted_at IS NULL`,

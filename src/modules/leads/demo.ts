@@ -85,6 +85,9 @@ export function demoLeadRows(context: Pick<DemoContext, 'orgId' | 'people' | 'ra
       ...(status === 'disqualified'
         ? { disqualifiedReason: DISQUALIFICATION_REASONS[i % DISQUALIFICATION_REASONS.length], disqualifiedAt: updatedAt, recycleAt: new Date(updatedAt.getTime() + 90 * DAY) }
         : {}),
+      // Qualified and converted leads became qualified half way between being made and last touched
+      // (no draw from the generator: the rest of the demo stays as it was).
+      ...(status === 'qualified' || status === 'converted' ? { qualifiedAt: new Date((createdAt.getTime() + updatedAt.getTime()) / 2) } : {}),
     });
   }
   return rows;

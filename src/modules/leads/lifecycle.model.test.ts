@@ -47,6 +47,14 @@ test('disqualifying stamps reason, time and recycle date; recycling ends the wai
   assert.deepEqual(lifecycleFields('disqualified', 'new', null, now, 90), { recycleAt: null });
   assert.deepEqual(lifecycleFields('disqualified', 'disqualified', 'Competitor', now, 90), {});
   for (const from of [null, ...LEAD_STATUSES.filter((s) => s !== 'disqualified')]) {
-    for (const to of LEAD_STATUSES.filter((s) => s !== 'disqualified')) assert.deepEqual(lifecycleFields(from, to, null, now, 90), {});
+    for (const to of LEAD_STATUSES.filter((s) => s !== 'disqualified' && s !== 'qualified')) assert.deepEqual(lifecycleFields(from, to, null, now, 90), {});
   }
+});
+
+test('becoming qualified stamps the time once; staying qualified or converting keeps it', () => {
+  const now = new Date('2025-03-01T10:00:00Z');
+  assert.deepEqual(lifecycleFields('working', 'qualified', null, now, 90), { qualifiedAt: now });
+  assert.deepEqual(lifecycleFields(null, 'qualified', null, now, 90), { qualifiedAt: now });
+  assert.deepEqual(lifecycleFields('qualified', 'qualified', null, now, 90), {});
+  assert.deepEqual(lifecycleFields('qualified', 'converted', null, now, 90), {});
 });

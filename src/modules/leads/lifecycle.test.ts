@@ -83,7 +83,10 @@ describe('lead lifecycle over HTTP', () => {
     }
     const byStatus = await admin.patch(`/api/v1/leads/${lead.id}`, { status: 'converted' });
     assert.equal(byStatus.json().code, 'convert_required', 'converting makes the account, contact and deal; a status alone would not');
+    const qualifiedAt = (await admin.get(`/api/v1/leads/${lead.id}`)).json().qualifiedAt;
+    assert.ok(qualifiedAt && Date.now() - Date.parse(qualifiedAt) < 60_000, `stamped when it became qualified: ${qualifiedAt}`);
     assert.equal((await admin.post(`/api/v1/leads/${lead.id}/convert`, { createOpportunity: false })).statusCode, 201);
+    assert.equal((await admin.get(`/api/v1/leads/${lead.id}`)).json().qualifiedAt, qualifiedAt, 'converting keeps when it was qualified');
     const refused = await admin.patch(`/api/v1/leads/${lead.id}`, { status: 'working' });
     assert.equal(refused.json().detail, 'A converted lead cannot move to working: it is final');
   });

@@ -74,7 +74,7 @@ export function disqualificationProblem(reason: string | null | undefined, allow
   return null;
 }
 
-export type LifecycleFields = { disqualifiedReason: string | null; disqualifiedAt: Date | null; recycleAt: Date | null };
+export type LifecycleFields = { disqualifiedReason: string | null; disqualifiedAt: Date | null; recycleAt: Date | null; qualifiedAt: Date | null };
 
 const DAY_MS = 86_400_000;
 
@@ -82,8 +82,10 @@ const DAY_MS = 86_400_000;
  * What a lead records on a status change. Disqualifying stamps the reason, the time and when the
  * lead returns to the pool (never, when the org switched recycling off). Leaving disqualified (a
  * recycle) ends the wait but keeps the reason and time: the next rep should know why it was dropped.
+ * Becoming qualified stamps when (the funnel's lead → qualified time); converting keeps that stamp.
  */
 export function lifecycleFields(from: LeadStatus | null, to: LeadStatus, reason: string | null, now: Date, recycleAfterDays: number | null): Partial<LifecycleFields> {
+  if (to === 'qualified' && from !== 'qualified') return { qualifiedAt: now };
   if (to === 'disqualified' && from !== 'disqualified') {
     const recycleAt = recycleAfterDays === null ? null : new Date(now.getTime() + recycleAfterDays * DAY_MS);
     return { disqualifiedReason: reason, disqualifiedAt: now, recycleAt };

@@ -68,6 +68,7 @@ export const leadSchema = z
     score: z.number().int().describe('Fit plus engagement; GET /api/v1/leads/{id}/score explains it'),
     disqualifiedReason: z.string().nullable().describe('Why the lead was last disqualified (kept after it is recycled)'),
     disqualifiedAt: z.string().nullable(),
+    qualifiedAt: z.string().nullable().describe('When the lead became qualified'),
     recycleAt: z.string().nullable().describe('When a disqualified lead returns to the pool as new, unassigned'),
     territoryId: z.uuid().nullable().describe('The territory the lead resolves to (GET /api/v1/territories)'),
     custom: customValuesOutput,

@@ -48,6 +48,8 @@ export const leads = pgTable(
     disqualifiedReason: text('disqualified_reason'),
     disqualifiedAt: timestamp('disqualified_at', { withTimezone: true }),
     recycleAt: timestamp('recycle_at', { withTimezone: true }),
+    // When the lead became qualified (the funnel's lead → qualified time); kept when it converts.
+    qualifiedAt: timestamp('qualified_at', { withTimezone: true }),
     // The one territory the lead resolves to (routing module's territories); null when none fits.
     territoryId: uuid('territory_id'),
     // Custom fields (src/modules/customfields): values by field key; archived fields' values wait in custom_archived.

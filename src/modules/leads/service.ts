@@ -54,6 +54,8 @@ export type LeadView = Required<{ [K in keyof LeadFields]: Exclude<LeadFields[K]
   disqualifiedReason: string | null;
   disqualifiedAt: string | null;
   recycleAt: string | null;
+  /** When the lead last became qualified (kept when it converts). */
+  qualifiedAt: string | null;
   territoryId: string | null;
   /** Custom field values by key (src/modules/customfields). */
   custom: Record<string, unknown>;
@@ -90,6 +92,7 @@ export function toLeadView(row: LeadRow): LeadView {
     disqualifiedReason: row.disqualifiedReason,
     disqualifiedAt: row.disqualifiedAt?.toISOString() ?? null,
     recycleAt: row.recycleAt?.toISOString() ?? null,
+    qualifiedAt: row.qualifiedAt?.toISOString() ?? null,
     territoryId: row.territoryId,
     custom: row.custom,
   };

@@ -10,16 +10,25 @@ export type ForecastGroup = { ownerId: string; currency: string; status: 'open' 
 
 /**
  * Deals closing in [start, end) per owner, currency, status and forecast category, with Σ amount
- * and Σ amount × probability. One index range scan per owner (opportunities_owner_idx).
+ * and Σ amount × probability. Periods of whole months (every fiscal period) read the monthly totals
+ * the triggers keep (opportunity_month_totals); any other range sums the deals themselves.
  */
 export async function forecastGroups(db: Db, actor: Actor, period: { start: string; end: string }, ownerIds: readonly string[]): Promise<ForecastGroup[]> {
   if (!ownerIds.length) return [];
-  const result = await db.execute(sql`
-    select owner_id, currency, status, forecast_category, sum(amount)::float8 as amount, sum(amount * probability)::float8 as weighted, count(*)::int as deals
-    from opportunities
-    where org_id = ${actor.orgId} and deleted_at is null and owner_id = any(${uuids(ownerIds)})
-      and close_date >= ${period.start}::date and close_date < ${period.end}::date and status <> 'lost'
-    group by 1, 2, 3, 4`);
+  const wholeMonths = period.start.endsWith('-01') && period.end.endsWith('-01');
+  const result = wholeMonths
+    ? await db.execute(sql`
+        select owner_key as owner_id, currency, status, forecast_category, sum(amount)::float8 as amount, sum(weighted)::float8 as weighted, sum(deals)::int as deals
+        from opportunity_month_totals
+        where org_id = ${actor.orgId} and owner_key = any(${uuids(ownerIds)}) and close_month >= ${period.start}::date and close_month < ${period.end}::date and status <> 'lost'
+        group by 1, 2, 3, 4
+        having sum(deals) <> 0`)
+    : await db.execute(sql`
+        select owner_id, currency, status, forecast_category, sum(amount)::float8 as amount, sum(amount * probability)::float8 as weighted, count(*)::int as deals
+        from opportunities
+        where org_id = ${actor.orgId} and deleted_at is null and owner_id = any(${uuids(ownerIds)})
+          and close_date >= ${period.start}::date and close_date < ${period.end}::date and status <> 'lost'
+        group by 1, 2, 3, 4`);
   return rowsOf<{ owner_id: string; currency: string; status: ForecastGroup['status']; forecast_category: string; amount: number; weighted: number; deals: number }>(result).map((r) => ({
     ownerId: r.owner_id,
     currency: r.currency,
@@ -27,7 +36,7 @@ export async function forecastGroups(db: Db, actor: Actor, period: { start: stri
     forecastCategory: r.forecast_category,
     amount: Number(r.amount),
     weightedRaw: Number(r.weighted),
-    deals: r.deals,
+    deals: Number(r.deals),
   }));
 }
 

@@ -294,3 +294,44 @@ export async function quotaHistory(
   }
   return out;
 }
+
+export type CoverageScope = { kind: 'user'; id: string } | { kind: 'team'; id: string } | { kind: 'org' };
+
+/**
+ * The closed-won quota a pipeline report's range is measured against: the range must be exactly
+ * one fiscal month, quarter or year ([from, to) as UTC days). A user's quota; a team's own quota or
+ * else its members' prorated ones; for the org, Σ of the top teams' targets and of the quotas of
+ * people in no team. A quota on all deals wins; without one, new business and expansion quotas add
+ * up. Null when the range is no fiscal period or nobody in the scope has a quota in it.
+ */
+export async function closedWonTarget(
+  db: Db,
+  actor: Actor,
+  range: { from: string; to: string },
+  scope: CoverageScope,
+  currency: string,
+): Promise<{ target: number; period: string } | null> {
+  assertCan(actor, 'quotas:read');
+  const ctx = await quotaContext(db, actor);
+  const period = (['month', 'quarter', 'year'] as const).map((kind) => periodContaining(range.from, kind, ctx.startMonth)).find((p) => p.start === range.from && p.end === range.to);
+  if (!period) return null;
+  const kinds = await db
+    .selectDistinct({ dealKind: quotas.dealKind })
+    .from(quotas)
+    .where(and(eq(quotas.orgId, actor.orgId), eq(quotas.periodKey, period.key), eq(quotas.metric, 'closed_won'), eq(quotas.currency, currency)));
+  const present = kinds.map((k) => k.dealKind as DealKind);
+  if (!present.length) return null;
+  let target = 0;
+  for (const dealKind of present.includes('all') ? (['all'] as const) : present) {
+    const report = await attainmentFor(db, actor, ctx, period, { metric: 'closed_won', dealKind, currency });
+    if (scope.kind === 'user') target += report.users.find((u) => u.userId === scope.id)?.target ?? 0;
+    else if (scope.kind === 'team') target += report.teams.find((t) => t.teamId === scope.id)?.target ?? 0;
+    else {
+      const teamIds = new Set(report.teams.map((t) => t.teamId));
+      const parentOf = new Map(ctx.teams.map((t) => [t.id, t.parentTeamId]));
+      const top = report.teams.filter((t) => !teamIds.has(parentOf.get(t.teamId) ?? ''));
+      target += top.reduce((s, t) => s + t.target, 0) + report.users.filter((u) => !u.teamId || !teamIds.has(u.teamId)).reduce((s, u) => s + u.target, 0);
+    }
+  }
+  return target > 0 ? { target, period: period.key } : null;
+}

@@ -7,7 +7,7 @@ import { activityReport, funnelReport, hintsReport, pipelineReport, type ReportF
 export const CHARTS = ['funnel', 'activity', 'speed-to-lead', 'pipeline-summary', 'pipeline-stages', 'loss-reasons', 'hints'] as const;
 export type Chart = (typeof CHARTS)[number];
 
-export async function chartCsv(db: Db, actor: Actor, chart: Chart, filter: ReportFilter, target: number | null): Promise<string> {
+export async function chartCsv(db: Db, actor: Actor, chart: Chart, filter: ReportFilter, pipeline: { currency?: string | undefined; target?: number | undefined } = {}): Promise<string> {
   switch (chart) {
     case 'funnel': {
       const report = await funnelReport(db, actor, filter);
@@ -23,8 +23,9 @@ export async function chartCsv(db: Db, actor: Actor, chart: Chart, filter: Repor
       return toCsv(['clocks', 'met', 'breached', 'running', 'compliance', 'medianMinutes'], [report.speedToLead]);
     }
     case 'pipeline-summary': {
-      const p = await pipelineReport(db, actor, filter, target);
-      const metrics: [string, number | null][] = [
+      const p = await pipelineReport(db, actor, filter, pipeline);
+      const metrics: [string, number | string | null][] = [
+        ['currency', p.currency],
         ['openAmount', p.openAmount],
         ['openDeals', p.openDeals],
         ['createdDeals', p.created.deals],
@@ -43,9 +44,9 @@ export async function chartCsv(db: Db, actor: Actor, chart: Chart, filter: Repor
       return toCsv(['metric', 'value'], metrics.map(([metric, value]) => ({ metric, value })));
     }
     case 'pipeline-stages':
-      return toCsv(['stageId', 'name', 'reached', 'toNext'], (await pipelineReport(db, actor, filter, target)).stages);
+      return toCsv(['stageId', 'name', 'reached', 'toNext'], (await pipelineReport(db, actor, filter, pipeline)).stages);
     case 'loss-reasons':
-      return toCsv(['reason', 'deals', 'amount'], (await pipelineReport(db, actor, filter, target)).lossReasons);
+      return toCsv(['reason', 'deals', 'amount'], (await pipelineReport(db, actor, filter, pipeline)).lossReasons);
     case 'hints':
       return toCsv(['kind', 'key', 'metric', 'previous', 'current', 'change', 'text'], (await hintsReport(db, actor, filter)).hints);
   }

@@ -22,22 +22,24 @@ await db.execute(sql`update users set team_id = ${teamA} where org_id = ${org} a
 await db.execute(sql`update users set team_id = ${teamB} where org_id = ${org} and id = ${rep3.userId}`);
 
 const at = (day: string) => `${day}T10:00:00Z`;
-const lead = async (owner: string, created: string, status: string, source: string) => {
+const lead = async (owner: string, created: string, status: string, source: string, qualified: string | null = null) => {
   const id = newId();
-  await db.execute(sql`insert into leads (org_id, id, first_name, last_name, company, status, source, owner_id, created_at) values (${org}, ${id}, 'L', ${id.slice(-4)}, 'Co', ${status}, ${source}, ${owner}, ${at(created)}::timestamptz)`);
+  await db.execute(sql`insert into leads (org_id, id, first_name, last_name, company, status, source, owner_id, created_at, qualified_at)
+    values (${org}, ${id}, 'L', ${id.slice(-4)}, 'Co', ${status}, ${source}, ${owner}, ${at(created)}::timestamptz, ${qualified ? at(qualified) : null}::timestamptz)`);
   return id;
 };
 // rep1: six leads in March (two converted, one qualified), one in February; rep2: two; rep3: two.
-const L1 = await lead(rep1.userId, '2026-03-01', 'converted', 'web');
-const L2 = await lead(rep1.userId, '2026-03-02', 'converted', 'web');
-await lead(rep1.userId, '2026-03-03', 'qualified', 'web');
+// Lead → qualified: 1, 2, 2, 1 and 4 days (median 2).
+const L1 = await lead(rep1.userId, '2026-03-01', 'converted', 'web', '2026-03-02');
+const L2 = await lead(rep1.userId, '2026-03-02', 'converted', 'web', '2026-03-04');
+await lead(rep1.userId, '2026-03-03', 'qualified', 'web', '2026-03-05');
 await lead(rep1.userId, '2026-03-04', 'working', 'event');
 await lead(rep1.userId, '2026-03-05', 'new', 'event');
 await lead(rep1.userId, '2026-03-06', 'disqualified', 'event');
-await lead(rep1.userId, '2026-02-10', 'qualified', 'web');
-const L7 = await lead(rep2.userId, '2026-03-05', 'converted', 'web');
+await lead(rep1.userId, '2026-02-10', 'qualified', 'web', '2026-02-11');
+const L7 = await lead(rep2.userId, '2026-03-05', 'converted', 'web', '2026-03-06');
 await lead(rep2.userId, '2026-03-07', 'new', 'web');
-await lead(rep3.userId, '2026-03-08', 'qualified', 'event');
+await lead(rep3.userId, '2026-03-08', 'qualified', 'event', '2026-03-12');
 await lead(rep3.userId, '2026-03-09', 'new', 'event');
 
 const pipeline = newId();
@@ -49,21 +51,23 @@ await db.execute(sql`insert into pipeline_stages (org_id, id, pipeline_id, name,
 const A1 = newId();
 const A2 = newId();
 await db.execute(sql`insert into accounts (org_id, id, name) values (${org}, ${A1}, 'Alpha GmbH'), (${org}, ${A2}, 'Beta AG')`);
-const deal = async (o: { owner: string; account: string; stage: string; status: string; amount: number; created: string; closed: string | null; closeDate: string; lossReason?: string }) => {
+const deal = async (o: { owner: string; account: string; stage: string; status: string; amount: number; created: string; closed: string | null; closeDate: string; lossReason?: string; currency?: string }) => {
   const id = newId();
   await db.execute(sql`insert into opportunities (org_id, id, pipeline_id, stage_id, name, account_id, owner_id, amount, currency, close_date, probability, forecast_category, status, source, loss_reason, created_at, closed_at)
-    values (${org}, ${id}, ${pipeline}, ${o.stage}, ${`Deal ${id.slice(-4)}`}, ${o.account}, ${o.owner}, ${o.amount}, 'EUR', ${o.closeDate}, 50, 'pipeline', ${o.status}, 'web', ${o.lossReason ?? null},
+    values (${org}, ${id}, ${pipeline}, ${o.stage}, ${`Deal ${id.slice(-4)}`}, ${o.account}, ${o.owner}, ${o.amount}, ${o.currency ?? 'EUR'}, ${o.closeDate}, 50, 'pipeline', ${o.status}, 'web', ${o.lossReason ?? null},
       ${at(o.created)}::timestamptz, ${o.closed ? at(o.closed) : null}::timestamptz)`);
   return id;
 };
 const history = async (opportunity: string, stage: string, changedAt: string, closeDate = '2026-03-30', previousCloseDate: string | null = null) =>
   db.execute(sql`insert into opportunity_history (org_id, id, opportunity_id, changed_at, changes, stage_id, amount, currency, close_date, previous_close_date, probability, forecast_category, status)
     values (${org}, ${newId()}, ${opportunity}, ${at(changedAt)}::timestamptz, '{stage}', ${stage}, 0, 'EUR', ${closeDate}, ${previousCloseDate}, 10, 'pipeline', 'open')`);
-// Lead → deal: 2, 4 and 6 days (median 4); deal → won: 10 and 20 days (median 15).
+// Qualified → deal: 1, 2 and 5 days (median 2); deal → won: 10 and 20 days (median 15).
 const O1 = await deal({ owner: rep1.userId, account: A1, stage: won, status: 'won', amount: 1000, created: '2026-03-03', closed: '2026-03-13', closeDate: '2026-03-13' });
 const O2 = await deal({ owner: rep1.userId, account: A1, stage: won, status: 'won', amount: 3000, created: '2026-03-06', closed: '2026-03-26', closeDate: '2026-03-26' });
 const O3 = await deal({ owner: rep2.userId, account: A2, stage: lost, status: 'lost', amount: 2000, created: '2026-03-11', closed: '2026-03-20', closeDate: '2026-03-20', lossReason: 'Price' });
 const O4 = await deal({ owner: rep1.userId, account: A2, stage: demo, status: 'open', amount: 5000, created: '2026-02-10', closed: null, closeDate: '2026-03-30' });
+// A dollar deal: never added to the euros.
+const O5 = await deal({ owner: rep1.userId, account: A2, stage: demo, status: 'open', amount: 7000, created: '2026-02-11', closed: null, closeDate: '2026-03-20', currency: 'USD' });
 await history(O1, discovery, '2026-03-03');
 await history(O1, demo, '2026-03-05');
 await history(O2, discovery, '2026-03-06');
@@ -108,8 +112,7 @@ describe('funnel', () => {
     // Ten March leads; qualified or converted: L1, L2, L3, L7, L9; three deals; two won, both Alpha GmbH.
     assert.deepEqual(steps(body), { leads: 10, qualified: 5, opportunities: 3, won: 2, customers: 1 });
     assert.deepEqual(body.steps.map((s: { conversion: number | null }) => s.conversion), [null, 0.5, 0.6, 2 / 3, 0.5]);
-    assert.equal(body.steps[2].medianDays, 4);
-    assert.equal(body.steps[3].medianDays, 15);
+    assert.deepEqual(body.steps.map((s: { medianDays: number | null }) => s.medianDays), [null, 2, 2, 15, null]);
     assert.equal(body.leak, 'The funnel leaks most between leads and qualified: only 50% move on');
   });
   test('by source and by team', async () => {
@@ -131,11 +134,20 @@ describe('funnel', () => {
   });
 });
 
+const quota = (scope: 'user' | 'team', scopeId: string, target: number) =>
+  manager.request({ method: 'PUT', url: '/api/v1/quotas', payload: { scope, scopeId, period: 'FY2026-M03', metric: 'closed_won', currency: 'EUR', target } });
+
 describe('pipeline', () => {
-  test('coverage, created vs closed, win rate, deal size, cycle, slippage, losses, stage conversion', async () => {
-    const res = await manager.get(`/api/v1/reports/pipeline?${MARCH}&target=10000`);
+  test('coverage of the quota, created vs closed, win rate, deal size, cycle, slippage, losses, stage conversion', async () => {
+    const before = (await manager.get(`/api/v1/reports/pipeline?${MARCH}&currency=EUR`)).json();
+    assert.deepEqual([before.target, before.coverage], [null, null]);
+    await db.execute(sql`update teams set manager_id = ${manager.userId} where org_id = ${org}`);
+    assert.equal((await quota('team', teamA, 10000)).statusCode, 200);
+    const res = await manager.get(`/api/v1/reports/pipeline?${MARCH}&currency=EUR`);
     assert.equal(res.statusCode, 200, res.body);
     const p = res.json();
+    assert.equal(p.currency, 'EUR');
+    assert.deepEqual(p.currencies, ['EUR', 'USD']);
     assert.equal(p.openAmount, 5000);
     assert.deepEqual(p.created, { deals: 3, amount: 6000 });
     assert.deepEqual(p.closed, { won: 2, lost: 1, wonAmount: 4000 });
@@ -144,13 +156,37 @@ describe('pipeline', () => {
     assert.equal(p.medianCycleDays, 15);
     // Four deals due in March; O4's close date was pushed from 1 to 30 March.
     assert.equal(p.slippageRate, 0.25);
+    // The org's target: team A's own quota (10,000) plus team B's members' (none); 4,000 won.
+    assert.deepEqual([p.target, p.targetFrom, p.quotaPeriod], [10000, 'quota', 'FY2026-M03']);
     assert.equal(p.remainingTarget, 6000);
     assert.equal(p.coverage, 5000 / 6000);
     assert.deepEqual(p.lossReasons, [{ reason: 'Price', deals: 1, amount: 2000 }]);
     const mine = p.stages.filter((s: { stageId: string }) => [discovery, demo, won].includes(s.stageId));
     assert.deepEqual(mine.map((s: { reached: number; toNext: number | null }) => [s.reached, s.toNext]), [[3, 2 / 3], [2, 1], [2, null]]);
-    const slipped = (await manager.get(`/api/v1/reports/pipeline/records?${MARCH}&set=slipped`)).json();
+    const slipped = (await manager.get(`/api/v1/reports/pipeline/records?${MARCH}&set=slipped&currency=EUR`)).json();
     assert.deepEqual(slipped.data.map((r: { id: string }) => r.id), [O4]);
+  });
+  test('one currency at a time: dollars are their own report, never added to euros', async () => {
+    const usd = (await manager.get(`/api/v1/reports/pipeline?${MARCH}&currency=USD`)).json();
+    assert.deepEqual([usd.currency, usd.openAmount, usd.openDeals, usd.closed.wonAmount, usd.target], ['USD', 7000, 1, 0, null]);
+    const open = (await manager.get(`/api/v1/reports/pipeline/records?${MARCH}&set=open&currency=USD`)).json();
+    assert.deepEqual(open.data.map((r: { id: string }) => r.id), [O5]);
+    assert.equal((await manager.get(`/api/v1/reports/pipeline?${MARCH}&currency=euro`)).statusCode, 400);
+  });
+  test('a rep\'s and a team\'s coverage use their own quotas; a given target overrides', async () => {
+    assert.equal((await quota('user', rep1.userId, 8000)).statusCode, 200);
+    // Rita: 5,000 open against 8,000 − 4,000 won.
+    const rita = (await manager.get(`/api/v1/reports/pipeline?${MARCH}&currency=EUR&repId=${rep1.userId}`)).json();
+    assert.deepEqual([rita.target, rita.remainingTarget, rita.coverage], [8000, 4000, 1.25]);
+    const team = (await manager.get(`/api/v1/reports/pipeline?${MARCH}&currency=EUR&teamId=${teamA}`)).json();
+    assert.deepEqual([team.target, team.coverage], [10000, 5000 / 6000]);
+    // Rita sees her team's numbers, so her own view is team A's quota.
+    assert.equal((await rep1.get(`/api/v1/reports/pipeline?${MARCH}&currency=EUR`)).json().target, 10000);
+    const given = (await manager.get(`/api/v1/reports/pipeline?${MARCH}&currency=EUR&target=9000`)).json();
+    assert.deepEqual([given.target, given.targetFrom, given.coverage], [9000, 'parameter', 1]);
+    // A range that is no fiscal period has no quota to cover.
+    const week = (await manager.get('/api/v1/reports/pipeline?period=week&at=2026-03-04T00:00:00Z&currency=EUR')).json();
+    assert.equal(week.target, null);
   });
 });
 

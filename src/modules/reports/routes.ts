@@ -74,7 +74,11 @@ const pipelineSchema = z
   .object({
     from: z.string(),
     to: z.string(),
+    currency: z.string(),
+    currencies: z.array(z.string()),
     target: z.number().nullable(),
+    targetFrom: z.enum(['quota', 'parameter']).nullable(),
+    quotaPeriod: z.string().nullable(),
     openAmount: z.number(),
     openDeals: z.number().int(),
     created: z.object({ deals: z.number().int(), amount: z.number() }),
@@ -99,6 +103,12 @@ const hintsSchema = z
     hints: z.array(z.object({ kind: z.enum(['territory', 'team', 'source', 'rep']), key: z.string(), metric: z.enum(HINT_METRICS), previous: z.number(), current: z.number(), change: z.number(), text: z.string() })),
   })
   .meta({ id: 'ReportHints' });
+const currencyParam = z
+  .string()
+  .regex(/^[A-Za-z]{3}$/, 'An ISO 4217 code such as EUR')
+  .optional()
+  .describe('The deals\' currency (ISO 4217); default the org\'s deal currency');
+const targetParam = z.coerce.number().int().min(0).optional().describe('A target in minor units instead of the quotas, for coverage');
 const pageQuery = { offset: z.coerce.number().int().min(0).max(1_000_000).default(0), limit: z.coerce.number().int().min(1).max(500).default(50) };
 const recordsSchema = z
   .object({ data: z.array(z.record(z.string(), z.unknown())), total: z.number().int(), offset: z.number().int(), limit: z.number().int() })
@@ -168,13 +178,14 @@ export function reportRoutes(app: FastifyInstance, db: Db): void {
     schema: {
       tags: TAGS,
       summary: 'Pipeline: coverage, created vs closed, win rate, average deal, cycle length, stage conversion, slippage, loss reasons',
-      description: 'Amounts are minor units summed across currencies. Coverage is open pipeline closing in the period over `target` minus what was won.',
-      querystring: reportQuery.extend({ target: z.coerce.number().int().min(0).optional().describe('The period\'s target in minor units, for coverage') }),
+      description:
+        'One currency at a time (the org\'s default unless `currency` names another): only its deals count and amounts are its minor units; currencies are never added up. Coverage is open pipeline closing in the period over the target minus what was won; the target is the closed-won quota of the rep, team or org when the range is one fiscal month, quarter or year, unless `target` gives one.',
+      querystring: reportQuery.extend({ currency: currencyParam, target: targetParam }),
       response: { 200: pipelineSchema, ...errorResponses },
     },
     handler: async (request) => {
-      const { target, ...q } = request.query;
-      return pipelineReport(db, actorOf(request), reportFilter(q), target ?? null);
+      const { target, currency, ...q } = request.query;
+      return pipelineReport(db, actorOf(request), reportFilter(q), { currency, target });
     },
   });
 
@@ -183,12 +194,12 @@ export function reportRoutes(app: FastifyInstance, db: Db): void {
     schema: {
       tags: TAGS,
       summary: 'The deals behind a pipeline number (open, created, won, lost, slipped), paged',
-      querystring: reportQuery.extend({ set: z.enum(PIPELINE_SETS), ...pageQuery }),
+      querystring: reportQuery.extend({ set: z.enum(PIPELINE_SETS), currency: currencyParam, ...pageQuery }),
       response: { 200: recordsSchema, ...errorResponses },
     },
     handler: async (request) => {
-      const { set, offset, limit, ...q } = request.query;
-      return pipelineRecords(db, actorOf(request), reportFilter(q), set, { offset, limit });
+      const { set, offset, limit, currency, ...q } = request.query;
+      return pipelineRecords(db, actorOf(request), reportFilter(q), set, { offset, limit }, currency);
     },
   });
 
@@ -208,13 +219,13 @@ export function reportRoutes(app: FastifyInstance, db: Db): void {
     schema: {
       tags: TAGS,
       summary: 'A chart\'s numbers as CSV',
-      querystring: reportQuery.extend({ chart: z.enum(CHARTS), target: z.coerce.number().int().min(0).optional() }),
+      querystring: reportQuery.extend({ chart: z.enum(CHARTS), currency: currencyParam, target: targetParam }),
       produces: ['text/csv'],
       response: { 200: z.string(), ...errorResponses },
     },
     handler: async (request, reply) => {
-      const { chart, target, ...q } = request.query;
-      const csv = await chartCsv(db, actorOf(request), chart, reportFilter(q), target ?? null);
+      const { chart, target, currency, ...q } = request.query;
+      const csv = await chartCsv(db, actorOf(request), chart, reportFilter(q), { currency, target });
       return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${chart}.csv"`).send(csv);
     },
   });

@@ -6,7 +6,10 @@ import type { Actor } from '../../core/actor.ts';
 import type { Db } from '../../core/db.ts';
 import { badRequest, forbidden } from '../../core/errors.ts';
 import { assertCan } from '../../core/roles.ts';
+import { getDealPolicy } from '../opportunities/policies.service.ts';
 import { getOrgSettings } from '../orgs/settings-service.ts';
+import { closedWonTarget, type CoverageScope } from '../quotas/service.ts';
+import { visibleRecords } from '../visibility/records.ts';
 import { effectiveGoals, type GoalRow } from '../today/model.ts';
 import {
   activityRow,
@@ -86,6 +89,10 @@ async function teamMembers(db: Db, orgId: string, teamId: string): Promise<strin
   return found.length ? found.map((r) => r.id) : [NIL];
 }
 
+// Reports count only the records the asker may see (visibility/records.ts), on top of whose numbers.
+const visibleLeads = (actor: Actor) => visibleRecords(actor, 'leads', { ownerId: sql`l.owner_id` });
+const visibleDeals = (actor: Actor) => visibleRecords(actor, 'opportunities', { ownerId: sql`o.owner_id`, accountId: sql`o.account_id` });
+
 const ownerIn = (column: SQL, owners: string[] | null): SQL => (owners ? sql`${column} in (${uuidList(owners)})` : sql`true`);
 
 // Funnel ---------------------------------------------------------------------------------------
@@ -95,11 +102,12 @@ export type FunnelGroup = (typeof FUNNEL_GROUPS)[number];
 
 const funnelGroupKey: Record<FunnelGroup, SQL> = {
   rep: sql`l.owner_id::text`,
-  team: sql`(select u.team_id::text from users u where u.org_id = l.org_id and u.id = l.owner_id)`,
+  team: sql`u.team_id::text`,
   source: sql`l.source`,
   territory: sql`l.territory_id::text`,
   month: sql`to_char(date_trunc('month', l.created_at at time zone 'UTC'), 'YYYY-MM')`,
 };
+const teamJoin = (groupBy: FunnelGroup | null) => (groupBy === 'team' ? sql`left join users u on u.org_id = l.org_id and u.id = l.owner_id` : sql``);
 
 function leadCohort(actor: Actor, filter: ReportFilter, owners: string[] | null): SQL {
   const parts = [
@@ -108,52 +116,81 @@ function leadCohort(actor: Actor, filter: ReportFilter, owners: string[] | null)
     sql`l.created_at >= ${ts(filter.from)}`,
     sql`l.created_at < ${ts(filter.to)}`,
     ownerIn(sql`l.owner_id`, owners),
+    visibleLeads(actor),
   ];
   if (filter.source) parts.push(sql`l.source = ${filter.source}`);
   if (filter.territoryId) parts.push(sql`l.territory_id = ${filter.territoryId}::uuid`);
   return sql.join(parts, sql` and `);
 }
 
-type FunnelSqlRow = { key: string | null; leads: string; qualified: string; opportunities: string; won: string; customers: string; to_opportunity: number | null; to_won: number | null };
+type LeadStepsRow = { total: boolean; key: string | null; leads: string; qualified: string };
+type DealStepsRow = { total: boolean; key: string | null; opportunities: string; won: string; customers: string; to_opportunity: number | null; to_won: number | null };
 
-const funnelSelect = (groupKey: SQL) => sql`
-  select ${groupKey} as key,
-    count(*) as leads,
-    count(*) filter (where l.status in ('qualified', 'converted')) as qualified,
-    count(c.opportunity_id) as opportunities,
-    count(*) filter (where o.status = 'won') as won,
-    count(distinct o.account_id) filter (where o.status = 'won') as customers,
-    percentile_cont(0.5) within group (order by extract(epoch from c.converted_at - l.created_at) / 86400) filter (where c.opportunity_id is not null) as to_opportunity,
-    percentile_cont(0.5) within group (order by extract(epoch from o.closed_at - c.converted_at) / 86400) filter (where o.status = 'won') as to_won
-  from leads l
-  left join lead_conversions c on c.org_id = l.org_id and c.lead_id = l.id
-  left join opportunities o on o.org_id = c.org_id and o.id = c.opportunity_id and o.deleted_at is null`;
+const days = (later: SQL, earlier: SQL) => sql`extract(epoch from ${later} - ${earlier}) / 86400`;
+
+/**
+ * The funnel of a lead cohort in two reads: the leads' own steps (created, qualified) from the
+ * created-at index alone, and the later steps (deal, won, customer) from the converted leads only,
+ * joined to their conversions and deals. With `groupBy`, the same reads give each group and the
+ * total (grouping sets), since medians and distinct customers do not add up from the groups.
+ */
+async function funnelSteps(db: Db, where: SQL, groupBy: FunnelGroup | null): Promise<{ total: FunnelRow[]; groups: { key: string | null; steps: FunnelRow[] }[] }> {
+  const expression = groupBy ? funnelGroupKey[groupBy] : null;
+  const key = expression ? sql`${expression} as key, grouping(${expression}) = 1 as total` : sql`null::text as key, true as total`;
+  const group = expression ? sql`group by grouping sets ((), (${expression}))` : sql``;
+  // Counts by hashing every lead; the median sorts only the qualified ones.
+  const leadSteps = await rows<LeadStepsRow>(
+    db,
+    sql`select ${key}, count(*) as leads, count(*) filter (where l.status in ('qualified', 'converted')) as qualified
+        from leads l ${teamJoin(groupBy)} where ${where} ${group}`,
+  );
+  const qualifiedMedians = await rows<{ total: boolean; key: string | null; to_qualified: number | null }>(
+    db,
+    sql`select ${key}, percentile_cont(0.5) within group (order by ${days(sql`l.qualified_at`, sql`l.created_at`)}) as to_qualified
+        from leads l ${teamJoin(groupBy)} where ${where} and l.status in ('qualified', 'converted') and l.qualified_at is not null ${group}`,
+  );
+  const dealSteps = await rows<DealStepsRow>(
+    db,
+    sql`select ${key}, count(c.opportunity_id) as opportunities, count(*) filter (where o.status = 'won') as won,
+          count(distinct o.account_id) filter (where o.status = 'won') as customers,
+          percentile_cont(0.5) within group (order by ${days(sql`c.converted_at`, sql`l.qualified_at`)}) filter (where c.opportunity_id is not null and l.qualified_at is not null) as to_opportunity,
+          percentile_cont(0.5) within group (order by ${days(sql`o.closed_at`, sql`c.converted_at`)}) filter (where o.status = 'won') as to_won
+        from leads l ${teamJoin(groupBy)}
+        join lead_conversions c on c.org_id = l.org_id and c.lead_id = l.id
+        left join opportunities o on o.org_id = c.org_id and o.id = c.opportunity_id and o.deleted_at is null
+        where ${where} and l.status = 'converted' ${group}`,
+  );
+  const id = (r: { total: boolean; key: string | null }) => (r.total ? 'total' : `group:${r.key}`);
+  const deals = new Map(dealSteps.map((d) => [id(d), d]));
+  const medians = new Map(qualifiedMedians.map((m) => [id(m), m.to_qualified]));
+  const stepsOf = (r: LeadStepsRow | undefined) => {
+    const d = r ? deals.get(id(r)) : undefined;
+    return funnel(
+      { leads: num(r?.leads), qualified: num(r?.qualified), opportunities: num(d?.opportunities), won: num(d?.won), customers: num(d?.customers) },
+      { qualified: round1(numOrNull(r ? medians.get(id(r)) : null)), opportunities: round1(numOrNull(d?.to_opportunity)), won: round1(numOrNull(d?.to_won)) },
+    );
+  };
+  return {
+    total: stepsOf(leadSteps.find((r) => r.total)),
+    groups: leadSteps.filter((r) => !r.total).map((r) => ({ key: r.key, steps: stepsOf(r) })),
+  };
+}
 
 const round1 = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10);
-
-function funnelOf(r: FunnelSqlRow): FunnelRow[] {
-  return funnel(
-    { leads: num(r.leads), qualified: num(r.qualified), opportunities: num(r.opportunities), won: num(r.won), customers: num(r.customers) },
-    { opportunities: round1(numOrNull(r.to_opportunity)), won: round1(numOrNull(r.to_won)) },
-  );
-}
 
 export type FunnelReport = { from: string; to: string; steps: FunnelRow[]; leak: string | null; groups: { key: string | null; steps: FunnelRow[] }[] };
 
 /**
  * Leads created in the period and how far they got: qualified (status qualified or converted),
- * converted into a deal, deal won, distinct customer accounts won. Median days: lead created →
- * deal, deal created → won.
+ * converted into a deal, deal won, distinct customer accounts won. Median days between steps:
+ * lead created → qualified, qualified → deal, deal → won.
  */
 export async function funnelReport(db: Db, actor: Actor, filter: ReportFilter, groupBy?: FunnelGroup): Promise<FunnelReport> {
   const owners = await ownerScope(db, actor, filter);
   const where = leadCohort(actor, filter, owners);
-  const [total] = await rows<FunnelSqlRow>(db, sql`${funnelSelect(sql`null`)} where ${where}`);
-  const groups = groupBy
-    ? (await rows<FunnelSqlRow>(db, sql`${funnelSelect(funnelGroupKey[groupBy])} where ${where} group by 1 order by 2 desc limit 100`)).map((r) => ({ key: r.key, steps: funnelOf(r) }))
-    : [];
-  const steps = funnelOf(total!);
-  return { from: filter.from.toISOString(), to: filter.to.toISOString(), steps, leak: leakSentence(steps), groups };
+  const { total, groups } = await funnelSteps(db, where, groupBy ?? null);
+  const largest = groups.sort((a, b) => b.steps[0]!.count - a.steps[0]!.count || String(a.key).localeCompare(String(b.key))).slice(0, 100);
+  return { from: filter.from.toISOString(), to: filter.to.toISOString(), steps: total, leak: leakSentence(total), groups: largest };
 }
 
 export type Page<T> = { data: T[]; total: number; offset: number; limit: number };
@@ -337,61 +374,79 @@ export async function activityRecords(db: Db, actor: Actor, filter: ReportFilter
 export type PipelineReport = PipelineSummary & {
   from: string;
   to: string;
+  /** Every amount is in this currency, and only its deals count: currencies are never added up. */
+  currency: string;
+  /** The currencies the asker's deals are in (to pick another). */
+  currencies: string[];
   target: number | null;
+  /** Where the target came from: the quotas of the fiscal period the range is, or the `target` parameter. */
+  targetFrom: 'quota' | 'parameter' | null;
+  quotaPeriod: string | null;
   lossReasons: { reason: string; deals: number; amount: number }[];
   stages: { stageId: string; name: string; reached: number; toNext: number | null }[];
 };
 
-function dealScope(actor: Actor, filter: ReportFilter, owners: string[] | null): SQL {
-  const parts = [sql`o.org_id = ${actor.orgId}`, sql`o.deleted_at is null`, ownerIn(sql`o.owner_id`, owners)];
+function dealScope(actor: Actor, filter: ReportFilter, owners: string[] | null, currency: string): SQL {
+  const parts = [sql`o.org_id = ${actor.orgId}`, sql`o.deleted_at is null`, sql`o.currency = ${currency}`, ownerIn(sql`o.owner_id`, owners), visibleDeals(actor)];
   if (filter.source) parts.push(sql`o.source = ${filter.source}`);
   if (filter.territoryId) parts.push(sql`exists (select 1 from accounts a where a.org_id = o.org_id and a.id = o.account_id and a.territory_id = ${filter.territoryId}::uuid)`);
   return sql.join(parts, sql` and `);
 }
 
+/** Whose quota a pipeline report's coverage is measured against; null when quotas do not fit the filter. */
+async function coverageScope(db: Db, actor: Actor, filter: ReportFilter, owners: string[] | null): Promise<CoverageScope | null> {
+  // Quotas are per person and team, not per source or territory.
+  if (filter.source || filter.territoryId) return null;
+  if (filter.repId) return { kind: 'user', id: filter.repId };
+  if (filter.teamId) return { kind: 'team', id: filter.teamId };
+  if (actor.role !== 'rep') return { kind: 'org' };
+  if (owners?.length === 1 && owners[0] === actor.userId) return { kind: 'user', id: actor.userId };
+  const [me] = await rows<{ team_id: string | null }>(db, sql`select team_id from users where org_id = ${actor.orgId} and id = ${actor.userId}`);
+  return me?.team_id ? { kind: 'team', id: me.team_id } : { kind: 'user', id: actor.userId };
+}
+
 /**
  * Open pipeline closing in the period, deals created in it, deals won and lost in it (win rate,
  * average won deal, median days created → won), slippage (deals due in the period whose close
- * date was ever pushed later), loss reasons, and stage conversion of the deals created in it.
- * Coverage is open pipeline over what is left of `target` (minor units) after what was won.
+ * date was ever pushed later), loss reasons, and stage conversion of the deals created in it — all
+ * in one currency (the org's default unless asked for another). Coverage is open pipeline over
+ * what is left of the target after what was won; the target is the closed-won quota of the scope
+ * (rep, team or org) when the range is a fiscal period, unless `target` (minor units) is given.
  */
-export async function pipelineReport(db: Db, actor: Actor, filter: ReportFilter, target: number | null): Promise<PipelineReport> {
+export async function pipelineReport(db: Db, actor: Actor, filter: ReportFilter, options: { currency?: string | undefined; target?: number | null | undefined } = {}): Promise<PipelineReport> {
   const owners = await ownerScope(db, actor, filter);
-  const scope = dealScope(actor, filter, owners);
+  const currency = (options.currency ?? (await getDealPolicy(db, actor)).defaultCurrency).toUpperCase();
+  const scope = dealScope(actor, filter, owners, currency);
   const fromDay = filter.from.toISOString().slice(0, 10);
   const toDay = filter.to.toISOString().slice(0, 10);
-  const [facts] = await rows<Record<string, string | number | null>>(
+  const closedIn = sql`o.closed_at >= ${ts(filter.from)} and o.closed_at < ${ts(filter.to)}`;
+  const createdIn = sql`o.created_at >= ${ts(filter.from)} and o.created_at < ${ts(filter.to)}`;
+  const dueIn = sql`o.close_date >= ${fromDay}::date and o.close_date < ${toDay}::date`;
+  // Three narrow queries, each on its own index (close date, creation, closing), instead of one
+  // scan of every deal matching any of the three ranges.
+  const [open] = await rows<{ deals: string; amount: string | null; base: string; slipped: string }>(
     db,
-    sql`select
-          coalesce(sum(o.amount) filter (where o.status = 'open' and o.close_date >= ${fromDay}::date and o.close_date < ${toDay}::date), 0) as open_amount,
-          count(*) filter (where o.status = 'open' and o.close_date >= ${fromDay}::date and o.close_date < ${toDay}::date) as open_deals,
-          count(*) filter (where o.created_at >= ${ts(filter.from)} and o.created_at < ${ts(filter.to)}) as created_deals,
-          coalesce(sum(o.amount) filter (where o.created_at >= ${ts(filter.from)} and o.created_at < ${ts(filter.to)}), 0) as created_amount,
-          count(*) filter (where o.status = 'won' and o.closed_at >= ${ts(filter.from)} and o.closed_at < ${ts(filter.to)}) as won_deals,
-          coalesce(sum(o.amount) filter (where o.status = 'won' and o.closed_at >= ${ts(filter.from)} and o.closed_at < ${ts(filter.to)}), 0) as won_amount,
-          count(*) filter (where o.status = 'lost' and o.closed_at >= ${ts(filter.from)} and o.closed_at < ${ts(filter.to)}) as lost_deals,
-          percentile_cont(0.5) within group (order by extract(epoch from o.closed_at - o.created_at) / 86400) filter (where o.status = 'won' and o.closed_at >= ${ts(filter.from)} and o.closed_at < ${ts(filter.to)}) as median_cycle
-        from opportunities o where ${scope}
-          and ((o.close_date >= ${fromDay}::date and o.close_date < ${toDay}::date)
-            or (o.created_at >= ${ts(filter.from)} and o.created_at < ${ts(filter.to)})
-            or (o.closed_at >= ${ts(filter.from)} and o.closed_at < ${ts(filter.to)}))`,
-  );
-  const [slip] = await rows<{ base: string; slipped: string }>(
-    db,
-    sql`select count(*) as base,
+    sql`select count(*) filter (where o.status = 'open') as deals, sum(o.amount) filter (where o.status = 'open') as amount, count(*) as base,
           count(*) filter (where exists (select 1 from opportunity_history h where h.org_id = o.org_id and h.opportunity_id = o.id and h.previous_close_date is not null and h.close_date > h.previous_close_date)) as slipped
-        from opportunities o where ${scope} and o.close_date >= ${fromDay}::date and o.close_date < ${toDay}::date`,
+        from opportunities o where ${scope} and ${dueIn}`,
+  );
+  const [created] = await rows<{ deals: string; amount: string | null }>(db, sql`select count(*) as deals, sum(o.amount) as amount from opportunities o where ${scope} and ${createdIn}`);
+  const [closed] = await rows<{ won: string; won_amount: string | null; lost: string; median_cycle: number | null }>(
+    db,
+    sql`select count(*) filter (where o.status = 'won') as won, sum(o.amount) filter (where o.status = 'won') as won_amount, count(*) filter (where o.status = 'lost') as lost,
+          percentile_cont(0.5) within group (order by extract(epoch from o.closed_at - o.created_at) / 86400) filter (where o.status = 'won') as median_cycle
+        from opportunities o where ${scope} and ${closedIn} and o.status in ('won', 'lost')`,
   );
   const losses = await rows<{ reason: string | null; deals: string; amount: string }>(
     db,
     sql`select coalesce(o.loss_reason, '') as reason, count(*) as deals, coalesce(sum(o.amount), 0) as amount from opportunities o
-        where ${scope} and o.status = 'lost' and o.closed_at >= ${ts(filter.from)} and o.closed_at < ${ts(filter.to)} group by 1 order by 2 desc, 1`,
+        where ${scope} and o.status = 'lost' and ${closedIn} group by 1 order by 2 desc, 1`,
   );
   // Stage conversion within each deal's own pipeline: of the deals created in the period that
   // reached a stage (it is or was their stage), the share reaching the next one by position.
   const stages = await rows<{ stage_id: string; name: string; pipeline_id: string; reached: string }>(
     db,
-    sql`with cohort as (select o.id, o.stage_id from opportunities o where ${scope} and o.created_at >= ${ts(filter.from)} and o.created_at < ${ts(filter.to)}),
+    sql`with cohort as (select o.id, o.stage_id from opportunities o where ${scope} and ${createdIn}),
         reached as (
           select id, stage_id from cohort
           union select h.opportunity_id, h.stage_id from opportunity_history h join cohort c on h.opportunity_id = c.id where h.org_id = ${actor.orgId}
@@ -402,25 +457,37 @@ export async function pipelineReport(db: Db, actor: Actor, filter: ReportFilter,
         where s.org_id = ${actor.orgId} and s.outcome <> 'lost'
         group by s.id, s.name, s.pipeline_id, p.position, s.position order by p.position, s.position`,
   );
+  const currencies = await rows<{ currency: string }>(
+    db,
+    sql`select distinct currency from opportunity_stage_totals where org_id = ${actor.orgId} and deals <> 0 and ${ownerIn(sql`owner_key`, owners)} order by 1`,
+  );
   const byPipeline = new Map<string, { stageId: string; name: string; reached: number }[]>();
   for (const s of stages) {
     const list = byPipeline.get(s.pipeline_id) ?? [];
     list.push({ stageId: s.stage_id, name: s.name, reached: num(s.reached) });
     byPipeline.set(s.pipeline_id, list);
   }
-  const medianCycle = numOrNull(facts?.median_cycle);
+  let target: number | null = options.target ?? null;
+  let targetFrom: PipelineReport['targetFrom'] = target === null ? null : 'parameter';
+  let quotaPeriod: string | null = null;
+  if (target === null) {
+    const who = await coverageScope(db, actor, filter, owners);
+    const quota = who ? await closedWonTarget(db, actor, { from: fromDay, to: toDay }, who, currency) : null;
+    if (quota) [target, targetFrom, quotaPeriod] = [quota.target, 'quota', quota.period];
+  }
+  const medianCycle = numOrNull(closed?.median_cycle);
   const summary = pipelineSummary(
     {
-      openAmount: num(facts?.open_amount),
-      openDeals: num(facts?.open_deals),
-      createdDeals: num(facts?.created_deals),
-      createdAmount: num(facts?.created_amount),
-      wonDeals: num(facts?.won_deals),
-      wonAmount: num(facts?.won_amount),
-      lostDeals: num(facts?.lost_deals),
+      openAmount: num(open?.amount),
+      openDeals: num(open?.deals),
+      createdDeals: num(created?.deals),
+      createdAmount: num(created?.amount),
+      wonDeals: num(closed?.won),
+      wonAmount: num(closed?.won_amount),
+      lostDeals: num(closed?.lost),
       wonCycleDays: [],
-      slippedDeals: num(slip?.slipped),
-      slippageBase: num(slip?.base),
+      slippedDeals: num(open?.slipped),
+      slippageBase: num(open?.base),
     },
     target,
   );
@@ -429,7 +496,11 @@ export async function pipelineReport(db: Db, actor: Actor, filter: ReportFilter,
     medianCycleDays: medianCycle === null ? null : Math.round(medianCycle * 10) / 10,
     from: filter.from.toISOString(),
     to: filter.to.toISOString(),
+    currency,
+    currencies: [...new Set([currency, ...currencies.map((c) => c.currency)])].sort(),
     target,
+    targetFrom,
+    quotaPeriod,
     lossReasons: losses.map((l) => ({ reason: l.reason || 'No reason given', deals: num(l.deals), amount: num(l.amount) })),
     stages: [...byPipeline.values()].filter((list) => list.some((s) => s.reached > 0)).flatMap((list) => stageConversion(list)),
   };
@@ -439,8 +510,16 @@ export async function pipelineReport(db: Db, actor: Actor, filter: ReportFilter,
 export const PIPELINE_SETS = ['open', 'created', 'won', 'lost', 'slipped'] as const;
 export type PipelineSet = (typeof PIPELINE_SETS)[number];
 
-export async function pipelineRecords(db: Db, actor: Actor, filter: ReportFilter, set: PipelineSet, page: { offset: number; limit: number }): Promise<Page<Record<string, unknown>>> {
+export async function pipelineRecords(
+  db: Db,
+  actor: Actor,
+  filter: ReportFilter,
+  set: PipelineSet,
+  page: { offset: number; limit: number },
+  currency?: string,
+): Promise<Page<Record<string, unknown>>> {
   const owners = await ownerScope(db, actor, filter);
+  const inCurrency = (currency ?? (await getDealPolicy(db, actor)).defaultCurrency).toUpperCase();
   const fromDay = filter.from.toISOString().slice(0, 10);
   const toDay = filter.to.toISOString().slice(0, 10);
   const closedIn = sql`o.closed_at >= ${ts(filter.from)} and o.closed_at < ${ts(filter.to)}`;
@@ -452,7 +531,7 @@ export async function pipelineRecords(db: Db, actor: Actor, filter: ReportFilter
     lost: sql`o.status = 'lost' and ${closedIn}`,
     slipped: sql`${dueIn} and exists (select 1 from opportunity_history h where h.org_id = o.org_id and h.opportunity_id = o.id and h.previous_close_date is not null and h.close_date > h.previous_close_date)`,
   };
-  const body = sql`from opportunities o where ${dealScope(actor, filter, owners)} and ${which[set]}`;
+  const body = sql`from opportunities o where ${dealScope(actor, filter, owners, inCurrency)} and ${which[set]}`;
   const [counted] = await rows<{ n: string }>(db, sql`select count(*) as n ${body}`);
   const data = await rows<Record<string, unknown>>(
     db,
@@ -465,13 +544,15 @@ export async function pipelineRecords(db: Db, actor: Actor, filter: ReportFilter
 // Hints ----------------------------------------------------------------------------------------
 
 async function segmentMetrics(db: Db, actor: Actor, range: Range, owners: string[] | null): Promise<SegmentMetrics[]> {
-  const cohort = sql`l.org_id = ${actor.orgId} and l.deleted_at is null and l.created_at >= ${ts(range.from)} and l.created_at < ${ts(range.to)} and ${ownerIn(sql`l.owner_id`, owners)}`;
+  const cohort = sql`l.org_id = ${actor.orgId} and l.deleted_at is null and l.created_at >= ${ts(range.from)} and l.created_at < ${ts(range.to)} and ${ownerIn(sql`l.owner_id`, owners)} and ${visibleLeads(actor)}`;
   const leadSegments = async (kind: SegmentKind, key: SQL, name: SQL, join: SQL = sql``) =>
     (
       await rows<{ key: string | null; name: string | null; leads: string; qualified: string; opportunities: string }>(
         db,
-        sql`select ${key} as key, ${name} as name, count(*) as leads, count(*) filter (where l.status in ('qualified', 'converted')) as qualified, count(c.opportunity_id) as opportunities
-            from leads l left join lead_conversions c on c.org_id = l.org_id and c.lead_id = l.id ${join}
+        // Only converted leads look up their conversion (one unique-index probe each).
+        sql`select ${key} as key, ${name} as name, count(*) as leads, count(*) filter (where l.status in ('qualified', 'converted')) as qualified,
+              count(*) filter (where l.status = 'converted' and exists (select 1 from lead_conversions c where c.org_id = l.org_id and c.lead_id = l.id and c.opportunity_id is not null)) as opportunities
+            from leads l ${join}
             where ${cohort} group by 1, 2`,
       )
     )
@@ -503,7 +584,7 @@ async function segmentMetrics(db: Db, actor: Actor, range: Range, owners: string
   const wins = await rows<{ owner: string; won: string; lost: string }>(
     db,
     sql`select o.owner_id as owner, count(*) filter (where o.status = 'won') as won, count(*) filter (where o.status = 'lost') as lost from opportunities o
-        where o.org_id = ${actor.orgId} and o.deleted_at is null and o.closed_at >= ${ts(range.from)} and o.closed_at < ${ts(range.to)} and ${ownerIn(sql`o.owner_id`, owners)} and o.owner_id is not null group by 1`,
+        where o.org_id = ${actor.orgId} and o.deleted_at is null and o.closed_at >= ${ts(range.from)} and o.closed_at < ${ts(range.to)} and ${ownerIn(sql`o.owner_id`, owners)} and ${visibleDeals(actor)} and o.owner_id is not null group by 1`,
   );
   const winBy = new Map(wins.map((w) => [w.owner, w]));
   const reps: SegmentMetrics[] = calls.map((c) => {
