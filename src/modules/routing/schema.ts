@@ -161,6 +161,8 @@ export const slaTimers = pgTable(
     stoppedAt: timestamp('stopped_at', { withTimezone: true }),
     outcome: text('outcome'),
     jobQueuedAt: timestamp('job_queued_at', { withTimezone: true }),
+    /** When the owner was told the clock is about to run out (notifications' sla_warning). */
+    warnedAt: timestamp('warned_at', { withTimezone: true }),
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
