@@ -20,6 +20,7 @@ import { ProfileSettings } from '../features/settings/ProfileSettings.tsx';
 import { SettingsLayout } from '../features/settings/SettingsLayout.tsx';
 import { TeamsSettings } from '../features/settings/TeamsSettings.tsx';
 import { UsersSettings } from '../features/settings/UsersSettings.tsx';
+import { WebhooksSettings } from '../features/webhooks/WebhooksSettings.tsx';
 import { TodayPage } from '../features/today/TodayPage.tsx';
 import { QuotasPage } from '../features/quotas/QuotasPage.tsx';
 import { ForecastsPage } from '../features/forecasts/ForecastsPage.tsx';
@@ -146,6 +147,7 @@ export function App() {
                 <Route path="outreach" element={<OutreachSettings />} />
                 <Route path="booking" element={<BookingSettings />} />
                 <Route path="email" element={<EmailSettingsPage />} />
+                <Route path="webhooks" element={<WebhooksSettings />} />
               </Route>
               <Route path="*" element={<NotFound />} />
             </Route>

@@ -43,6 +43,11 @@ export function SettingsLayout() {
               Goals and calling
             </NavLink>
           )}
+          {canManageUsers(me.user.role) && (
+            <NavLink to="/settings/webhooks" className={tab}>
+              Webhooks
+            </NavLink>
+          )}
         </div>
       </nav>
       <Outlet />
