@@ -143,6 +143,7 @@ describe('a row becomes a lead or a rejection with its reason', () => {
         source: 'trade_show',
         ownerId: 'owner-1',
         notes: null,
+        custom: null,
       },
     });
   });

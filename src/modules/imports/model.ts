@@ -1,6 +1,7 @@
 // Import and export rules that need no database: which column feeds which lead field, how one
 // CSV row becomes a lead or a rejection with its reason, and how cells are written back to CSV.
 import { z } from 'zod';
+import { checkValues, type CustomValue, type FieldDefinition } from '../customfields/model.ts';
 import { identifiesSomeone, LEAD_STATUSES, tidyLeadInput, type LeadStatus } from '../leads/model.ts';
 
 export const DEDUPE_POLICIES = ['skip', 'update', 'create'] as const;
@@ -39,6 +40,10 @@ export const IMPORT_FIELDS = {
   notes: 'Notes',
 } as const;
 export type ImportField = keyof typeof IMPORT_FIELDS;
+/** What a column can feed: a lead field, or a lead custom field as `custom.<key>`. */
+export type MappingTarget = ImportField | `custom.${string}`;
+/** The lead custom fields a column can feed (active ones; lookups are not importable yet). */
+export const importableCustomFields = (fields: readonly FieldDefinition[]) => fields.filter((f) => f.object === 'lead' && !f.archivedAt && f.type !== 'lookup');
 export const IMPORT_FIELD_NAMES = Object.keys(IMPORT_FIELDS) as ImportField[];
 
 // Headers seen in exports from other CRMs, spreadsheets and list vendors, compared after
@@ -83,12 +88,17 @@ export function columnNames(header: string[]): string[] {
   });
 }
 
-/** A field for each column that clearly names one; each field is suggested for one column at most. */
-export function suggestMapping(columns: string[]): Record<string, ImportField | null> {
-  const taken = new Set<ImportField>();
-  const mapping: Record<string, ImportField | null> = {};
+/**
+ * A field for each column that clearly names one; each field is suggested for one column at most.
+ * Custom fields are matched by label or key ("Industry Segment", "industry_segment").
+ */
+export function suggestMapping(columns: string[], customFields: readonly Pick<FieldDefinition, 'key' | 'label'>[] = []): Record<string, MappingTarget | null> {
+  const taken = new Set<MappingTarget>();
+  const mapping: Record<string, MappingTarget | null> = {};
+  const customByHeader = new Map<string, MappingTarget>();
+  for (const f of customFields) for (const name of [f.key, f.label]) if (!customByHeader.has(headerKey(name))) customByHeader.set(headerKey(name), `custom.${f.key}`);
   for (const column of columns) {
-    const field = ALIAS_TO_FIELD.get(headerKey(column)) ?? null;
+    const field = ALIAS_TO_FIELD.get(headerKey(column)) ?? customByHeader.get(headerKey(column)) ?? null;
     if (field && !taken.has(field)) {
       taken.add(field);
       mapping[column] = field;
@@ -110,23 +120,31 @@ export type FieldError = { field: string; message: string };
  * The mapping as column positions, checked against the file's columns: every mapped column must
  * exist, no field may be fed twice and at least one column must feed a lead.
  */
-export function resolveMapping(columns: string[], mapping: Record<string, string | null>): { fields: (ImportField | null)[] } | { errors: FieldError[] } {
+export function resolveMapping(
+  columns: string[],
+  mapping: Record<string, string | null>,
+  customFields: readonly FieldDefinition[] = [],
+): { fields: (MappingTarget | null)[] } | { errors: FieldError[] } {
   const errors: FieldError[] = [];
-  const fedBy = new Map<ImportField, string>();
+  const fedBy = new Map<MappingTarget, string>();
+  const importable = new Set(importableCustomFields(customFields).map((f) => `custom.${f.key}`));
   for (const [column, field] of Object.entries(mapping)) {
     if (field === null || field === '') continue;
     if (!columns.includes(column)) errors.push({ field: `mapping.${column}`, message: 'The file has no such column' });
-    if (!(IMPORT_FIELD_NAMES as string[]).includes(field)) {
-      errors.push({ field: `mapping.${column}`, message: `Not a lead field; use one of ${IMPORT_FIELD_NAMES.join(', ')}` });
+    if (field.startsWith('custom.') ? !importable.has(field) : !(IMPORT_FIELD_NAMES as string[]).includes(field)) {
+      errors.push({
+        field: `mapping.${column}`,
+        message: field.startsWith('custom.') ? 'Not an active lead custom field that imports take (lookups cannot be imported)' : `Not a lead field; use one of ${IMPORT_FIELD_NAMES.join(', ')} or custom.<key>`,
+      });
       continue;
     }
-    const other = fedBy.get(field as ImportField);
+    const other = fedBy.get(field as MappingTarget);
     if (other) errors.push({ field: `mapping.${column}`, message: `${field} is already fed by the column "${other}"` });
-    fedBy.set(field as ImportField, column);
+    fedBy.set(field as MappingTarget, column);
   }
   if (errors.length === 0 && fedBy.size === 0) errors.push({ field: 'mapping', message: 'Map at least one column to a lead field' });
   if (errors.length) return { errors };
-  return { fields: columns.map((column) => (mapping[column] as ImportField | null | undefined) ?? null) };
+  return { fields: columns.map((column) => (mapping[column] as MappingTarget | null | undefined) ?? null) };
 }
 
 /** `Email=email,First Name=firstName` (the CLI's --map) as a mapping. */
@@ -160,10 +178,14 @@ export type ImportedLead = {
   source: string | null;
   ownerId: string | null;
   notes: string | null;
+  /** Custom values the row gives (blank cells say nothing), or null when it gives none. */
+  custom: Record<string, CustomValue> | null;
 };
 
 export type RowContext = {
-  fields: (ImportField | null)[];
+  fields: (MappingTarget | null)[];
+  /** The org's lead custom fields, to read `custom.<key>` columns by. */
+  customFields?: readonly FieldDefinition[] | undefined;
   /** Active users of the org by lower-cased email (and name, where unique), for an owner column. */
   ownersByEmail: Map<string, string>;
 };
@@ -203,15 +225,18 @@ export function leadFromRow(cells: string[], context: RowContext): RowVerdict {
     return { reason: `The row has ${cells.length} cells but the header has ${fields.length} columns` };
   }
   const raw: Partial<Record<ImportField, string>> = {};
+  const rawCustom: Record<string, string> = {};
   for (let i = 0; i < fields.length; i += 1) {
-    const field = fields[i];
-    if (!field) continue;
+    const target = fields[i];
+    if (!target) continue;
     const cell = cells[i];
     if (cell === undefined) continue;
     // PostgreSQL text cannot hold NUL; nobody means one. A leading ' is how our exports (and
     // careful spreadsheets) defuse formulas: "'+49 30 1234" is the phone number +49 30 1234.
     const clean = cell.includes('\0') ? cell.replaceAll('\0', '') : cell;
-    raw[field] = clean.charCodeAt(0) === 0x27 && /^'[=+\-@]/.test(clean) ? clean.slice(1) : clean;
+    const value = clean.charCodeAt(0) === 0x27 && /^'[=+\-@]/.test(clean) ? clean.slice(1) : clean;
+    if (target.startsWith('custom.')) rawCustom[target.slice(7)] = value;
+    else raw[target as ImportField] = value;
   }
   const tidy = tidyLeadInput(raw) as Partial<Record<ImportField, string | null>>;
   // Reasons quote the cell as the file has it, not as tidied ("Germany", not "GERMANY").
@@ -274,8 +299,20 @@ export function leadFromRow(cells: string[], context: RowContext): RowVerdict {
     source,
     ownerId,
     notes: text('notes'),
+    custom: null,
   };
   if (!identifiesSomeone(lead)) return { reason: 'The row names no one: give a first or last name, a company or an email' };
+  if (context.customFields?.length) {
+    // Users by email or name, as for the owner column; every row is checked as a new lead (required fields).
+    const check = checkValues(context.customFields, rawCustom, { creating: true, source: { from: 'text', usersByEmail: context.ownersByEmail } });
+    const problem = check.errors[0];
+    if (problem) {
+      const label = context.customFields.find((f) => `custom.${f.key}` === problem.field)?.label ?? problem.field;
+      return { reason: problem.message.startsWith(label) ? problem.message : `${label}: ${problem.message}` };
+    }
+    const given = Object.entries(check.changes).filter((entry): entry is [string, CustomValue] => entry[1] !== null);
+    lead.custom = given.length ? Object.fromEntries(given) : null;
+  }
   return { lead };
 }
 

@@ -11,7 +11,8 @@ import { leadLoadLine, loadLeadBatch, type OwnerAssigner } from '../leads/bulk-l
 import { importRouter, territoryPlacer, type ImportRouter } from '../routing/bulk.service.ts';
 import { newLeadScorer } from '../scoring/new-leads.service.ts';
 import { CsvReader, type CsvEncoding, type CsvItem } from './csv.ts';
-import { isBlankRow, leadFromRow, type DedupePolicy, type ImportField } from './model.ts';
+import { fieldDefinitions } from '../customfields/service.ts';
+import { importableCustomFields, isBlankRow, leadFromRow, type DedupePolicy, type MappingTarget } from './model.ts';
 import { imports } from './schema.ts';
 import { activeOwnersByEmail, counters, getImport, importById, removeUpload, toImportView, type ImportRow, type ImportView } from './service.ts';
 
@@ -116,7 +117,8 @@ export async function runImport(db: Db, dataDir: string, orgId: string, id: stri
   const actor = runActor(row);
   const now = new Date();
   const context: BatchContext = {
-    fields: row.mapping as (ImportField | null)[],
+    fields: row.mapping as (MappingTarget | null)[],
+    customFields: importableCustomFields(await fieldDefinitions(db, actor, 'lead')),
     ownersByEmail: await activeOwnersByEmail(db, actor),
     score: await newLeadScorer(db, orgId, now),
     place: await territoryPlacer(db, orgId),
@@ -236,7 +238,7 @@ async function* readBatches(path: string, row: ImportRow, context: BatchContext,
         else {
           const lead = verdict.lead;
           const { score, explanation } = context.score(lead);
-          batch.leads.push(leadLoadLine({ ...lead, line: item.line, id: newId(), score, scoreExplanation: explanation, territoryId: context.place(lead) }));
+          batch.leads.push(leadLoadLine({ ...lead, custom: lead.custom && JSON.stringify(lead.custom), line: item.line, id: newId(), score, scoreExplanation: explanation, territoryId: context.place(lead) }));
           batch.emails.push(verdict.lead.email);
         }
       }

@@ -7,6 +7,7 @@ import { AppError, conflict, notFound, validationFailed } from '../../core/error
 import { assertCan } from '../../core/roles.ts';
 import { recordAudit } from '../audit/service.ts';
 import { assertActiveUser, listUsers } from '../users/service.ts';
+import { fieldDefinitions } from '../customfields/service.ts';
 import { CsvReader, sniffCsv, type CsvEncoding, type CsvItem } from './csv.ts';
 import {
   columnNames,
@@ -17,8 +18,9 @@ import {
   resolveMapping,
   suggestMapping,
   type DedupePolicy,
-  type ImportField,
+  importableCustomFields,
   type ImportRouting,
+  type MappingTarget,
   type ImportStatus,
 } from './model.ts';
 import { importRejections, imports } from './schema.ts';
@@ -35,8 +37,8 @@ export type ImportView = {
   delimiter: string;
   encoding: string;
   columns: string[];
-  /** Column name → the lead field it feeds (null: not imported). */
-  mapping: Record<string, ImportField | null>;
+  /** Column name → the lead field (or `custom.<key>`) it feeds (null: not imported). */
+  mapping: Record<string, MappingTarget | null>;
   defaultOwnerId: string | null;
   defaultSource: string;
   routing: ImportRouting;
@@ -69,7 +71,7 @@ export function toImportView(row: ImportRow): ImportView {
     delimiter: row.delimiter,
     encoding: row.encoding,
     columns: names,
-    mapping: Object.fromEntries(names.map((name, i) => [name, (row.mapping[i] ?? null) as ImportField | null])),
+    mapping: Object.fromEntries(names.map((name, i) => [name, (row.mapping[i] ?? null) as MappingTarget | null])),
     defaultOwnerId: row.defaultOwnerId,
     defaultSource: row.defaultSource,
     routing: row.routing as ImportRouting,
@@ -150,7 +152,9 @@ export type ImportPreview = {
   delimiter: string;
   encoding: CsvEncoding;
   columns: string[];
-  suggestedMapping: Record<string, ImportField | null>;
+  suggestedMapping: Record<string, MappingTarget | null>;
+  /** The lead custom fields a column can feed, as mapping targets. */
+  customTargets: { field: MappingTarget; label: string }[];
   rows: { line: number; cells: string[]; problem: string | null }[];
 };
 
@@ -162,15 +166,17 @@ export async function previewImport(db: Db, actor: Actor, head: Buffer, complete
   assertCan(actor, 'records:import');
   const file = readHead(head, complete, 20);
   const columns = columnNames(file.header);
-  const suggestedMapping = suggestMapping(columns);
-  const resolved = resolveMapping(columns, mapping ?? suggestedMapping);
-  const context = 'fields' in resolved ? { fields: resolved.fields, ownersByEmail: await activeOwnersByEmail(db, actor) } : null;
+  const customFields = importableCustomFields(await fieldDefinitions(db, actor, 'lead'));
+  const suggestedMapping = suggestMapping(columns, customFields);
+  const resolved = resolveMapping(columns, mapping ?? suggestedMapping, customFields);
+  const context = 'fields' in resolved ? { fields: resolved.fields, customFields, ownersByEmail: await activeOwnersByEmail(db, actor) } : null;
   const rows = file.rows.map((item) =>
     item.kind === 'defect'
       ? { line: item.line, cells: [item.raw], problem: item.reason }
       : { line: item.line, cells: item.cells, problem: context && !isBlankRow(item.cells) ? problemOf(leadFromRow(item.cells, context)) : null },
   );
-  return { delimiter: file.delimiter, encoding: file.encoding, columns, suggestedMapping, rows };
+  const customTargets = customFields.map((f) => ({ field: `custom.${f.key}` as MappingTarget, label: f.label }));
+  return { delimiter: file.delimiter, encoding: file.encoding, columns, suggestedMapping, customTargets, rows };
 }
 
 const problemOf = (verdict: ReturnType<typeof leadFromRow>) => ('reason' in verdict ? verdict.reason : null);
@@ -202,7 +208,8 @@ export async function createImport(db: Db, actor: Actor, dataDir: string, input:
   const { head, complete } = await readFileHead(join(dataDir, input.storedPath));
   const file = readHead(head, complete, 0);
   const columns = columnNames(file.header);
-  const resolved = resolveMapping(columns, input.mapping ?? suggestMapping(columns));
+  const customFields = importableCustomFields(await fieldDefinitions(db, actor, 'lead'));
+  const resolved = resolveMapping(columns, input.mapping ?? suggestMapping(columns, customFields), customFields);
   if ('errors' in resolved) throw validationFailed(resolved.errors);
   // The importer owns new leads by default; an import the system runs (the CLI) leaves them unassigned.
   const ownerId = input.defaultOwnerId === undefined ? actor.userId || null : input.defaultOwnerId;

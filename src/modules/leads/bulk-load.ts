@@ -32,6 +32,8 @@ export type LeadToLoad = {
   score: number;
   scoreExplanation: string | null;
   territoryId: string | null;
+  /** Custom field values (JSON) the row gives, or null. */
+  custom: string | null;
 };
 
 /**
@@ -67,6 +69,7 @@ const STAGE_COLUMNS = [
   ['score', 'integer'],
   ['score_explanation', 'jsonb'],
   ['territory_id', 'uuid'],
+  ['custom', 'jsonb'],
 ] as const;
 
 // The fields an update may overwrite with a non-empty value; owner and status have their own rules.
@@ -85,7 +88,7 @@ const ALLOWED_MOVES = Object.entries(LEAD_TRANSITIONS)
 export function leadLoadLine(r: LeadToLoad): string {
   const values = [
     r.line, r.id, r.firstName, r.lastName, r.email, r.phone, r.company, r.title, r.website, r.industry, r.employeeCount, r.country, r.region, r.city, r.postcode, r.status, r.source, r.ownerId, r.notes,
-    r.score, r.scoreExplanation, r.territoryId,
+    r.score, r.scoreExplanation, r.territoryId, r.custom,
   ];
   return `${values.map(copyText).join('\t')}\n`;
 }
@@ -151,6 +154,7 @@ export type LeadToAssign = {
   status: LeadStatus;
   source: string;
   territoryId: string | null;
+  custom: Record<string, unknown>;
 };
 
 /**
@@ -163,9 +167,9 @@ export type OwnerAssigner = (session: BulkSession, leads: LeadToAssign[]) => Pro
 type Load = { session: BulkSession; params: unknown[]; assignOwners: OwnerAssigner | undefined };
 
 const INSERT_COLUMNS =
-  'org_id, id, first_name, last_name, email, phone, company, title, website, industry, employee_count, country, region, city, postcode, status, source, owner_id, notes, score, score_explanation, territory_id, created_by, qualified_at';
+  'org_id, id, first_name, last_name, email, phone, company, title, website, industry, employee_count, country, region, city, postcode, status, source, owner_id, notes, score, score_explanation, territory_id, custom, created_by, qualified_at';
 const insertValues = (owner: string) => `$1::uuid, id, coalesce(first_name, ''), coalesce(last_name, ''), email, phone, coalesce(company, ''), title, website, industry,
-  employee_count, country, region, city, postcode, coalesce(status, 'new'), coalesce(source, $3::text), ${owner}, coalesce(notes, ''), coalesce(score, 0), score_explanation, territory_id, $4::uuid,
+  employee_count, country, region, city, postcode, coalesce(status, 'new'), coalesce(source, $3::text), ${owner}, coalesce(notes, ''), coalesce(score, 0), score_explanation, territory_id, coalesce(custom, '{}'::jsonb), $4::uuid,
   CASE WHEN status IN ('qualified', 'converted') THEN now() END`;
 
 const ASSIGN_COLUMNS = ['line', 'owner_id'] as const;
@@ -188,7 +192,7 @@ async function insertFrom({ session, params, assignOwners }: Load, from: string)
   const unowned = await session.query<LeadToAssign>(
     `SELECT line, id, coalesce(first_name, '') AS "firstName", coalesce(last_name, '') AS "lastName", email, phone, coalesce(company, '') AS company, title, website,
         industry, employee_count AS "employeeCount", country, region, city, postcode, coalesce(status, 'new') AS status, coalesce(source, $1::text) AS source,
-        territory_id AS "territoryId"
+        territory_id AS "territoryId", coalesce(custom, '{}'::jsonb) AS custom
       FROM ${newLeads} WHERE owner_id IS NULL ORDER BY line`,
     [params[2]],
   );
@@ -228,6 +232,7 @@ async function updateOrInsert(load: Load, rowCount: number): Promise<LoadResult>
   await session.query(
     `UPDATE leads l SET ${UPDATABLE.map((c) => `${c} = coalesce(m.${c}, l.${c})`).join(', ')},
         owner_id = coalesce(m.owner_id, l.owner_id),
+        custom = l.custom || coalesce(m.custom, '{}'::jsonb),
         status = CASE WHEN ${moves} THEN m.status ELSE l.status END,
         recycle_at = CASE WHEN l.status = 'disqualified' AND ${moves} THEN NULL ELSE l.recycle_at END,
         qualified_at = CASE WHEN m.status = 'qualified' AND l.status <> 'qualified' AND ${moves} THEN now() ELSE l.qualified_at END,

@@ -479,7 +479,7 @@ export async function writeLeadState(tx: Db, actor: Actor, id: string, state: Le
 
 // Lead scores: the scoring module computes them; the lead keeps them so lists sort by score.
 
-export type LeadToScore = { id: string; title: string | null; industry: string | null; employeeCount: number | null; country: string | null };
+export type LeadToScore = { id: string; title: string | null; industry: string | null; employeeCount: number | null; country: string | null; custom: Record<string, unknown> };
 
 /**
  * Some leads by id, or one batch of an org-wide rescore (live leads in id order after `afterId`):
@@ -494,7 +494,7 @@ export type LeadsToScoreQuery = { ids: string[] } | { afterId: string | null; li
  */
 export async function leadsToScore(tx: Db, actor: Actor, query: LeadsToScoreQuery): Promise<LeadToScore[]> {
   const conditions: SQL[] = [eq(leads.orgId, actor.orgId), isNull(leads.deletedAt)];
-  const columns = { id: leads.id, title: leads.title, industry: leads.industry, employeeCount: leads.employeeCount, country: leads.country };
+  const columns = { id: leads.id, title: leads.title, industry: leads.industry, employeeCount: leads.employeeCount, country: leads.country, custom: leads.custom };
   if ('ids' in query) {
     if (query.ids.length === 0) return [];
     return tx.select(columns).from(leads).where(and(...conditions, inArray(leads.id, query.ids))).for('update');

@@ -8,6 +8,7 @@ import { newId } from '../../core/ids.ts';
 import { assertCan } from '../../core/roles.ts';
 import { recordAudit } from '../audit/service.ts';
 import { listTeams, listUsers } from '../users/service.ts';
+import { fieldDefinitions } from '../customfields/service.ts';
 import type { BusinessCalendar } from './hours.model.ts';
 import { ruleSetProblems, type Escalation, type Rule, type RuleObject, type RuleSetStatus } from './rules.model.ts';
 import { routingRules, ruleSets, territories } from './schema.ts';
@@ -67,6 +68,13 @@ async function referenceProblems(db: Db, actor: Actor, set: { fallbackOwnerId: s
 async function validate(db: Db, actor: Actor, object: RuleObject, set: Required<Omit<RuleSetInput, 'object' | 'name'>>): Promise<void> {
   const rulesWithIds = set.rules.map((rule, i) => ({ ...rule, id: String(i) }));
   const problems = ruleSetProblems({ object, rules: rulesWithIds, slaMinutes: set.slaMinutes, businessHours: set.businessHours });
+  // Custom fields a condition names must be the record's active ones (lead rules: the lead's).
+  const customKeys = new Set((await fieldDefinitions(db, actor, object === 'account' ? 'account' : 'lead')).filter((f) => !f.archivedAt).map((f) => `custom.${f.key}`));
+  set.rules.forEach((rule, i) =>
+    rule.conditions.forEach((condition, j) => {
+      if (condition.field.startsWith('custom.') && !customKeys.has(condition.field)) problems.push({ field: `rules.${i}.conditions.${j}.field`, message: 'No such active custom field on this record type' });
+    }),
+  );
   problems.push(...(await referenceProblems(db, actor, set)));
   if (problems.length) throw validationFailed(problems);
 }

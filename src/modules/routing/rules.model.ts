@@ -1,6 +1,7 @@
 // Assignment rules without a database: ordered rules with conditions on a record's fields,
 // combined with all/any; the first rule that matches decides who gets the record.
 import type { FieldError } from '../../core/errors.ts';
+import { customKeyOf, ruleValue } from '../customfields/model.ts';
 import { calendarProblems, type BusinessCalendar } from './hours.model.ts';
 
 /** Which moment a rule set routes: a new lead, a qualified lead's opportunity (hand-off), or an account. */
@@ -78,8 +79,19 @@ export const RULE_FIELDS: Record<RuleObject, readonly string[]> = {
   lead_qualified: [...LEAD_FIELDS, ...OPPORTUNITY_FIELDS],
 };
 
-/** A record as rules see it: field name → value. */
+/** A record as rules see it: field name → value; custom field values under `custom` (tested as `custom.<key>`). */
 export type RoutableRecord = Record<string, unknown>;
+
+/** How a condition reads its field: straight off the record, or a custom value (money as its amount). */
+function reader(field: string): (record: RoutableRecord) => unknown {
+  const key = customKeyOf(field);
+  if (key === null) return (r) => r[field];
+  return (r) => ruleValue((r.custom as Record<string, unknown> | undefined)?.[key]);
+}
+
+// On the hot path (the rule index, evidence) without a closure per call.
+const valueAt = (record: RoutableRecord, field: string): unknown =>
+  field.startsWith('custom.') ? ruleValue((record.custom as Record<string, unknown> | undefined)?.[field.slice(7)]) : record[field];
 
 const isBlank = (value: unknown) => value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
 
@@ -120,27 +132,33 @@ const numeric = (value: unknown): number | null => (typeof value === 'number' ? 
 type Test = (record: RoutableRecord) => boolean;
 
 function compileCondition(condition: Condition): Test {
-  const field = condition.field;
+  const read = reader(condition.field);
   switch (condition.op) {
     case 'exists':
-      return (r) => !isBlank(r[field]);
+      return (r) => !isBlank(read(r));
     case 'not_exists':
-      return (r) => isBlank(r[field]);
+      return (r) => isBlank(read(r));
     case 'equals':
     case 'in': {
       const matches = sameAsAnyOf(condition.op === 'in' ? condition.values! : [condition.value!]);
-      return (r) => !isBlank(r[field]) && matches(r[field]);
+      return (r) => {
+        const actual = read(r);
+        return !isBlank(actual) && matches(actual);
+      };
     }
     case 'not_equals':
     case 'not_in': {
       const matches = sameAsAnyOf(condition.op === 'not_in' ? condition.values! : [condition.value!]);
-      return (r) => isBlank(r[field]) || !matches(r[field]);
+      return (r) => {
+        const actual = read(r);
+        return isBlank(actual) || !matches(actual);
+      };
     }
     case 'contains': {
       const matches = sameAsAnyOf([condition.value!]);
       const part = String(condition.value).toLowerCase();
       return (r) => {
-        const actual = r[field];
+        const actual = read(r);
         if (Array.isArray(actual)) return actual.some(matches);
         return typeof actual === 'string' && actual.toLowerCase().includes(part);
       };
@@ -149,7 +167,7 @@ function compileCondition(condition: Condition): Test {
       const min = condition.min ?? -Infinity;
       const max = condition.max ?? Infinity;
       return (r) => {
-        const n = numeric(r[field]);
+        const n = numeric(read(r));
         return n !== null && n >= min && n <= max;
       };
     }
@@ -158,7 +176,7 @@ function compileCondition(condition: Condition): Test {
       const bound = Number(condition.value);
       const above = condition.op === 'above';
       return (r) => {
-        const n = numeric(r[field]);
+        const n = numeric(read(r));
         return n !== null && (above ? n > bound : n < bound);
       };
     }
@@ -209,7 +227,7 @@ export function firstMatchingRule(rules: readonly Rule[], record: RoutableRecord
     }
     if (!matched) continue;
     const holding = rule.match === 'all' ? rule.conditions : rule.conditions.filter((_, i) => tests[i]!(record));
-    const evidence = [...new Set(holding.map((c) => c.field))].map((field) => `${field}=${shown(record[field])}`);
+    const evidence = [...new Set(holding.map((c) => c.field))].map((field) => `${field}=${shown(valueAt(record, field))}`);
     return { rule, index, evidence };
   }
   return null;
@@ -269,7 +287,7 @@ function compileRules(rules: readonly Rule[]): CompiledRules {
 function candidateRules(compiled: CompiledRules, record: RoutableRecord): readonly number[] {
   let lists: (readonly number[])[] | null = null;
   for (const [field, words] of compiled.byWord) {
-    const value = record[field];
+    const value = valueAt(record, field);
     const list = typeof value === 'string' ? words.get(normal(value)) : undefined;
     if (list) (lists ??= [compiled.unindexed]).push(list);
   }
@@ -341,7 +359,9 @@ export function ruleSetProblems(ruleSet: Pick<RuleSet, 'object' | 'rules' | 'sla
 
 export function conditionProblems(condition: Condition, fields: readonly string[], at: string): FieldError[] {
   const problems: FieldError[] = [];
-  if (!fields.includes(condition.field)) problems.push({ field: `${at}.field`, message: `Not a field rules can test here; use one of ${fields.join(', ')}` });
+  if (!fields.includes(condition.field) && customKeyOf(condition.field) === null) {
+    problems.push({ field: `${at}.field`, message: `Not a field rules can test here; use one of ${fields.join(', ')} or custom.<key>` });
+  }
   const needs = (ok: boolean, field: string, message: string) => {
     if (!ok) problems.push({ field: `${at}.${field}`, message });
   };

@@ -1,6 +1,7 @@
 // Lead scoring without a database: fit from firmographics, engagement from recent activity that
 // fades with time, and a reason for every point so a rep can trust (and argue with) the number.
 import type { FieldError } from '../../core/errors.ts';
+import { ruleValue } from '../customfields/model.ts';
 
 export const SENIORITIES = ['c_level', 'vp', 'director', 'manager', 'individual'] as const;
 export type Seniority = (typeof SENIORITIES)[number];
@@ -55,7 +56,11 @@ export type FitRule =
   | { field: 'industry'; operator: ListOperator; values: string[]; points: number }
   | { field: 'country'; operator: ListOperator; values: string[]; points: number }
   | { field: 'titleSeniority'; operator: ListOperator; values: Seniority[]; points: number }
-  | { field: 'employeeCount'; operator: 'between'; min: number | null; max: number | null; points: number };
+  | { field: 'employeeCount'; operator: 'between'; min: number | null; max: number | null; points: number }
+  // A lead custom field: a list of values (picklists, text, checkboxes as true/false; a multi-picklist
+  // fires when any chosen value is listed), or a range (numbers, money in minor units).
+  | { field: `custom.${string}`; operator: ListOperator; values: string[]; points: number }
+  | { field: `custom.${string}`; operator: 'between'; min: number | null; max: number | null; points: number };
 
 /** Points for each event of a kind, halving every `halfLifeDays`; only the `maxEvents` most recent count. */
 export type EngagementRule = { kind: EngagementKind; points: number; halfLifeDays: number; maxEvents: number };
@@ -84,7 +89,7 @@ export const DEFAULT_SCORING_RULES: ScoringRules = {
 export function scoringRulesProblems(rules: ScoringRules): FieldError[] {
   const problems: FieldError[] = [];
   rules.fit.forEach((rule, i) => {
-    if (rule.field === 'employeeCount') {
+    if (rule.operator === 'between') {
       if (rule.min === null && rule.max === null) problems.push({ field: `fit.${i}.min`, message: 'Give a minimum, a maximum or both' });
       else if (rule.min !== null && rule.max !== null && rule.min > rule.max) problems.push({ field: `fit.${i}.max`, message: 'The maximum is below the minimum' });
     } else if (rule.values.length === 0) {
@@ -99,7 +104,7 @@ export function scoringRulesProblems(rules: ScoringRules): FieldError[] {
   return problems;
 }
 
-export type ScoringLead = { title: string | null; industry: string | null; employeeCount: number | null; country: string | null };
+export type ScoringLead = { title: string | null; industry: string | null; employeeCount: number | null; country: string | null; custom?: Record<string, unknown> | null | undefined };
 export type EngagementEvent = { kind: EngagementKind; occurredAt: Date };
 export type ScoreReason = { points: number; reason: string; source: 'fit' | 'engagement' };
 export type LeadScore = { score: number; fit: number; engagement: number; reasons: ScoreReason[] };
@@ -127,7 +132,22 @@ function fitFact(rule: FitRule, lead: ScoringLead): string | null {
       if (!value || rule.values.some((v) => sameText(v, value)) !== (rule.operator === 'in')) return null;
       return `${rule.field} is ${value}`;
     }
+    default:
+      return customFitFact(rule, lead);
   }
+}
+
+function customFitFact(rule: Extract<FitRule, { field: `custom.${string}` }>, lead: ScoringLead): string | null {
+  const key = rule.field.slice(7);
+  const value = ruleValue(lead.custom?.[key]);
+  if (value === undefined || value === null || value === '') return null;
+  if (rule.operator === 'between') {
+    if (typeof value !== 'number' || (rule.min !== null && value < rule.min) || (rule.max !== null && value > rule.max)) return null;
+    return `${key} is ${value}`;
+  }
+  const texts = (Array.isArray(value) ? value : [value]).map(String);
+  if (texts.some((text) => rule.values.some((v) => sameText(v, text))) !== (rule.operator === 'in')) return null;
+  return `${key} is ${texts.join(', ')}`;
 }
 
 const ageWords = (days: number) => (days < 1 ? 'today' : Math.floor(days) === 1 ? '1 day ago' : `${Math.floor(days)} days ago`);

@@ -12,8 +12,10 @@ import { explainLeadScore, getRescoreProgress, getScoringRules, requestRescore, 
 const points = z.number().int().min(-100).max(100);
 const listOperator = z.enum(['in', 'not_in']);
 
+const customField = z.templateLiteral(['custom.', z.string().regex(/^[a-z][a-z0-9_]{0,62}$/)]).describe('A lead custom field as custom.<key>');
+
 const fitRule = z
-  .discriminatedUnion('field', [
+  .union([
     z.strictObject({ field: z.literal('industry'), operator: listOperator, values: z.array(z.string().trim().min(1).max(200)).max(200), points }),
     z.strictObject({
       field: z.literal('country'),
@@ -29,6 +31,8 @@ const fitRule = z
       max: z.number().int().min(0).nullable().describe('Inclusive; null: no upper bound'),
       points,
     }),
+    z.strictObject({ field: customField, operator: listOperator, values: z.array(z.string().trim().min(1).max(200)).max(200), points }),
+    z.strictObject({ field: customField, operator: z.literal('between'), min: z.number().nullable(), max: z.number().nullable(), points }),
   ])
   .meta({ id: 'FitRule', description: 'Points when a known lead value matches; title seniority is derived from the job title' });
 
