@@ -28,7 +28,8 @@ export type BenchServer = {
 export async function startBenchServer(env: Record<string, string>, options: { readyTimeoutMs?: number } = {}): Promise<BenchServer> {
   const port = await freePort();
   const child = spawn(process.execPath, [cli, 'start'], {
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'production' },
+    // Load runs drive one API key far past the per-user API limit on purpose: it is off here.
+    env: { LEADFLOW_API_LIMIT_PER_MINUTE: '0', ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   // The tail of the server's output, to explain a failed start or a crash mid-run.

@@ -12,6 +12,8 @@ const envSchema = z.object({
   LEADFLOW_ORG: z.string().min(1).max(200).optional(),
   LEADFLOW_SESSION_HOURS: z.coerce.number().positive().default(24 * 14),
   LEADFLOW_LOGIN_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(10),
+  LEADFLOW_API_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(6000),
+  LEADFLOW_HSTS: z.enum(['auto', 'on', 'off']).default('auto'),
   SMTP_URL: z.string().optional(),
   SMTP_FROM: z.string().default('Leadflow <no-reply@leadflow.local>'),
   LEADFLOW_SECRET_KEY: z.string().min(32, 'Use at least 32 random characters').optional(),
@@ -29,6 +31,10 @@ export type Config = {
   bootstrap: { email: string; password: string; org: string } | undefined;
   sessionHours: number;
   loginLimitPerMinute: number;
+  /** Requests a minute one user may make to the API (API key or session); 0 turns the limit off. */
+  apiLimitPerMinute: number;
+  /** Strict-Transport-Security: `auto` sends it when LEADFLOW_PUBLIC_URL is https. */
+  hsts: 'auto' | 'on' | 'off';
   smtpUrl: string | undefined;
   smtpFrom: string;
   /** Encrypts stored mail passwords and signs tracking and unsubscribe links (see core/secrets.ts). */
@@ -66,6 +72,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       : undefined,
     sessionHours: e.LEADFLOW_SESSION_HOURS,
     loginLimitPerMinute: e.LEADFLOW_LOGIN_LIMIT_PER_MINUTE,
+    apiLimitPerMinute: e.LEADFLOW_API_LIMIT_PER_MINUTE,
+    hsts: e.LEADFLOW_HSTS,
     smtpUrl: e.SMTP_URL,
     smtpFrom: e.SMTP_FROM,
     secretKey: e.LEADFLOW_SECRET_KEY,

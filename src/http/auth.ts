@@ -35,7 +35,30 @@ export function actorOf(request: FastifyRequest): Actor {
   return request.actor;
 }
 
-export function registerAuth(app: FastifyInstance, db: Db): void {
+// Public routes that start or end a session: a page on another site must not sign a visitor in to
+// the attacker's account (login CSRF) or out of their own.
+const SESSION_ROUTES = new Set(['/api/v1/auth/login', '/api/v1/auth/logout', '/api/v1/auth/accept-invitation', '/api/v1/setup']);
+
+/**
+ * Whether the browser says the request was made by a page of another site: `Sec-Fetch-Site` from
+ * current browsers, otherwise an `Origin` that is neither this host nor LEADFLOW_PUBLIC_URL. Tools
+ * that send neither header (curl, the CLI) are not browsers riding on a cookie, so they pass.
+ */
+export function fromAnotherSite(request: FastifyRequest, publicUrl: string): boolean {
+  const site = request.headers['sec-fetch-site'];
+  if (site === 'cross-site') return true;
+  const origin = request.headers.origin;
+  if (origin === undefined || site === 'same-origin' || site === 'none') return false;
+  if (origin === 'null') return true;
+  try {
+    const from = new URL(origin).origin;
+    return from !== new URL(`${request.protocol}://${request.host}`).origin && from !== new URL(publicUrl).origin;
+  } catch {
+    return true;
+  }
+}
+
+export function registerAuth(app: FastifyInstance, db: Db, publicUrl = 'http://localhost'): void {
   app.decorateRequest('actor', null);
   const apiRoutes: ApiRoute[] = [];
   app.decorate('apiRoutes', apiRoutes);
@@ -49,6 +72,9 @@ export function registerAuth(app: FastifyInstance, db: Db): void {
 
   app.addHook('onRequest', async (request) => {
     const url = request.routeOptions.url;
+    if (url && SESSION_ROUTES.has(url) && !SAFE_METHODS.has(request.method) && fromAnotherSite(request, publicUrl)) {
+      throw new AppError(403, 'cross_site_request', 'Sign-in and sign-out are accepted only from Leadflow\'s own pages');
+    }
     if (!url?.startsWith('/api/v1') || request.routeOptions.config.public) return;
 
     const authorization = request.headers.authorization;
@@ -69,8 +95,10 @@ export function registerAuth(app: FastifyInstance, db: Db): void {
       const session = token ? await resolveSession(db, token) : null;
       if (!session) throw unauthorized();
       // Cookies ride along on cross-site requests; the CSRF token, readable only by our own
-      // pages, proves the request came from the Leadflow UI.
+      // pages, proves the request came from the Leadflow UI, and the browser's own word on where
+      // the request came from is checked as well (SameSite=Lax leaves same-site subdomains in).
       if (!SAFE_METHODS.has(request.method)) {
+        if (fromAnotherSite(request, publicUrl)) throw new AppError(403, 'csrf_failed', 'Writes with the session cookie are accepted only from Leadflow\'s own pages');
         const sent = request.headers['x-csrf-token'];
         if (typeof sent !== 'string' || !sameSecret(sent, session.csrfToken)) {
           throw new AppError(403, 'csrf_failed', 'Missing or wrong X-CSRF-Token header');

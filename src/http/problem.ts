@@ -20,6 +20,7 @@ const TITLES: Record<number, string> = {
   409: 'Conflict',
   412: 'Precondition Failed',
   413: 'Payload Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   428: 'Precondition Required',
@@ -68,6 +69,18 @@ function isDatabaseUnavailable(error: { code?: unknown; message?: string }): boo
   );
 }
 
+// Values the database refused as data (a number past a column's range, a date it cannot hold, text
+// in no encoding, an index entry too large): the caller's input, not our failure. Routes validate
+// what they know; this keeps anything they missed a 400 instead of a 500.
+const POSTGRES_BAD_VALUE = new Set(['22001', '22003', '22007', '22008', '22021', '22P02', '22P05', '54000']);
+
+function postgresCode(error: unknown): string {
+  const own = (error as { code?: unknown }).code;
+  if (typeof own === 'string' && /^[0-9A-Z]{5}$/.test(own)) return own;
+  const cause = (error as { cause?: { code?: unknown } }).cause?.code;
+  return typeof cause === 'string' ? cause : '';
+}
+
 export function registerProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     let body: Problem;
@@ -78,6 +91,9 @@ export function registerProblemHandlers(app: FastifyInstance): void {
       body = problem(400, 'validation_failed', 'The request has invalid fields', fields);
     } else if ((error as { code?: string }).code === '23505') {
       body = problem(409, 'duplicate', 'A record with the same unique value already exists');
+    } else if (POSTGRES_BAD_VALUE.has(postgresCode(error))) {
+      request.log.warn({ err: error }, 'database refused a value');
+      body = problem(400, 'invalid_value', 'A value is out of range or cannot be stored (too large a number, date or text)');
     } else if (isDatabaseUnavailable(error)) {
       request.log.warn({ err: error }, 'database unavailable');
       body = problem(503, 'database_unavailable', 'The database is not reachable; try again shortly');

@@ -97,9 +97,15 @@ export function authRoutes(app: FastifyInstance, db: Db, config: Config): void {
   });
 
   r.post('/api/v1/auth/logout-everywhere', {
-    schema: { tags: TAGS, summary: 'Sign out every session of the current user', response: { 204: z.null(), ...errorResponses } },
+    schema: {
+      tags: TAGS,
+      summary: 'Sign out every session of the current user',
+      description: 'Ends every session of the caller on every device; with `revokeApiKeys: true` the caller\'s API keys stop working too.',
+      body: z.strictObject({ revokeApiKeys: z.boolean().default(false) }).nullish(),
+      response: { 204: z.null(), ...errorResponses },
+    },
     handler: async (request, reply) => {
-      await logoutEverywhere(db, actorOf(request));
+      await logoutEverywhere(db, actorOf(request), { revokeApiKeys: request.body?.revokeApiKeys ?? false });
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return reply.code(204).send(null);
     },

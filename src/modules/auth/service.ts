@@ -66,9 +66,20 @@ export async function logout(db: Db, token: string): Promise<void> {
   await db.delete(sessions).where(eq(sessions.id, sha256(token)));
 }
 
-/** Ends every session of the user, on every device. */
-export async function logoutEverywhere(db: Db, actor: Actor): Promise<void> {
-  await db.delete(sessions).where(and(eq(sessions.orgId, actor.orgId), eq(sessions.userId, actor.userId)));
+/** Ends every session of the user, on every device, and with `revokeApiKeys` their API keys too. */
+export async function logoutEverywhere(db: Db, actor: Actor, options: { revokeApiKeys?: boolean } = {}): Promise<{ sessionsEnded: number; apiKeysRevoked: number }> {
+  return db.transaction(async (tx) => {
+    const ended = await tx.delete(sessions).where(and(eq(sessions.orgId, actor.orgId), eq(sessions.userId, actor.userId))).returning({ id: sessions.id });
+    const revoked = options.revokeApiKeys
+      ? await tx
+          .update(apiKeys)
+          .set({ revokedAt: new Date() })
+          .where(and(eq(apiKeys.orgId, actor.orgId), eq(apiKeys.userId, actor.userId), isNull(apiKeys.revokedAt)))
+          .returning({ id: apiKeys.id })
+      : [];
+    await recordAudit(tx, actor, { entityType: 'user', entityId: actor.userId, action: 'logout_everywhere', after: { sessionsEnded: ended.length, apiKeysRevoked: revoked.length } });
+    return { sessionsEnded: ended.length, apiKeysRevoked: revoked.length };
+  });
 }
 
 export const API_KEY_SCOPES = ['read', 'write', 'admin'] as const;

@@ -139,7 +139,7 @@ export function partnerRoutes(app: FastifyInstance, db: Db, delivery: Delivery):
     schema: {
       tags: TAGS,
       summary: 'Add a partner tier',
-      body: z.strictObject({ name: z.string().trim().min(1).max(100), position: z.number().int().min(0).optional() }),
+      body: z.strictObject({ name: z.string().trim().min(1).max(100), position: z.number().int().min(0).max(1_000_000).optional() }),
       response: { 201: tierSchema, ...errorResponses },
     },
     handler: async (request, reply) => reply.code(201).send(await createTier(db, actorOf(request), request.body)),

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from 'react-router';
 import { api } from '../../api/client.ts';
@@ -37,8 +38,9 @@ export function ProfileSettings() {
     mutationFn: (next: string) => api<void>('/api/v1/users/me/password', { method: 'PUT', body: { password: next } }),
     onSuccess: () => toast('Password changed'),
   });
+  const [revokeApiKeys, setRevokeApiKeys] = useState(false);
   const everywhere = useMutation({
-    mutationFn: () => api<void>('/api/v1/auth/logout-everywhere', { method: 'POST' }),
+    mutationFn: () => api<void>('/api/v1/auth/logout-everywhere', { method: 'POST', body: { revokeApiKeys } }),
     onSuccess: () => {
       queryClient.clear();
       queryClient.setQueryData(meKey, null);
@@ -106,6 +108,10 @@ export function ProfileSettings() {
         </form>
         <div className="mt-6 border-t border-slate-100 pt-5">
           <p className="text-sm text-slate-600">Lost a laptop or signed in on a shared computer? Sign out of every browser at once.</p>
+          <label className="mt-3 flex items-center gap-2 text-sm text-slate-700">
+            <input type="checkbox" name="revokeApiKeys" checked={revokeApiKeys} onChange={(event) => setRevokeApiKeys(event.target.checked)} />
+            Also revoke my API keys
+          </label>
           <Button className="mt-3" variant="danger" busy={everywhere.isPending} onClick={() => everywhere.mutate()}>
             Sign out everywhere
           </Button>
