@@ -18,6 +18,7 @@ import {
 import { logActivity, moveActivities, moveActivitiesBack, removeActivity } from '../activities/service.ts';
 import { recordAudit } from '../audit/service.ts';
 import { leadSnapshots, writeLeadState, type LeadState } from '../leads/service.ts';
+import { leadsMerged } from '../routing/service.ts';
 import {
   compareFields,
   mergedValues,
@@ -131,6 +132,10 @@ export async function mergeRecords(db: Db, actor: Actor, type: MergeType, reques
       versionsAfter[record.id] = after.version;
     }
 
+    if (type === 'lead') {
+      const owners = { ownerBefore: (survivor!.ownerId as string | null) ?? null, ownerAfter: (survivorAfter.ownerId as string | null) ?? null };
+      await leadsMerged(tx, actor, { id: survivorId, ...owners }, mergedIds, reason);
+    }
     const moves: MergeMoves = { activities: await moveActivities(tx, actor, type, mergedIds, survivorId), contacts: [], subsidiaries: [] };
     if (type === 'account') {
       const dependants = await dependantsOfAccounts(tx, actor, mergedIds);

@@ -182,6 +182,15 @@ export async function leadConverted(tx: Db, actor: Actor, leadId: string): Promi
   await cancelClocks(tx, actor, leadId, 'the lead was converted', 'first_touch');
 }
 
+/**
+ * Leads were merged: the duplicates merged away wait for nobody any more, and a survivor whose
+ * owner the merge changed hands its clock over as a change by hand would.
+ */
+export async function leadsMerged(tx: Db, actor: Actor, survivor: { id: string; ownerBefore: string | null; ownerAfter: string | null }, mergedIds: string[], why: string): Promise<void> {
+  for (const id of mergedIds) await cancelClocks(tx, actor, id, `the lead was merged: ${why}`, 'first_touch');
+  if (survivor.ownerAfter !== survivor.ownerBefore) await ownerChangedByHand(tx, actor, [survivor.id], survivor.ownerAfter, why);
+}
+
 /** The active hand-off rule set ("lead on qualification → opportunity owner"), if any: what a conversion will route by. */
 export async function activeHandoffRuleSet(db: Db, actor: Actor): Promise<{ id: string; name: string } | null> {
   const ruleSet = await activeRuleSet(db, actor.orgId, 'lead_qualified');
