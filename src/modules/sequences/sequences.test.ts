@@ -3,7 +3,8 @@ import { after, describe, test } from 'node:test';
 import { addUser, newOrg, startTestApp, type Caller } from '../../../test/helpers.ts';
 import { startSmtpServer } from '../../../test/smtp.ts';
 import { emailContextOf } from '../emails/service.ts';
-import { runSchedulerTick } from './service.ts';
+import { systemActor } from '../../core/actor.ts';
+import { runSchedulerTick, upcomingManualSteps } from './service.ts';
 
 const smtp = await startSmtpServer();
 after(() => smtp.close());
@@ -173,6 +174,21 @@ describe('sequence scheduler', () => {
     assert.equal(moved.waitingStepId, null);
     assert.ok(moved.nextDueAt, 'the next step is scheduled');
     assert.equal((await admin.post(`/api/v1/sequence-enrollments/${enrollment.id}/complete-step`, {})).statusCode, 409);
+  });
+
+  test('a manual step the sequence reaches later in the day is listed as still to come, at its time', async () => {
+    const seq = await sequence(admin, [{ channel: 'task', delayDays: 0, note: 'Research' }, { channel: 'call', delayDays: 1, note: 'Discovery call' }]);
+    const target = await lead(admin);
+    const enrollment = (await admin.post(`/api/v1/sequences/${seq.id}/enrollments`, { targets: [{ subjectType: 'lead', subjectId: target.id }] })).json().enrolled[0];
+    await tick();
+    assert.equal((await admin.post(`/api/v1/sequence-enrollments/${enrollment.id}/complete-step`, {})).statusCode, 200);
+    const dueAt = new Date((await admin.get(`/api/v1/sequence-enrollments?subjectType=lead&subjectId=${target.id}`)).json().data[0].nextDueAt);
+    const actor = systemActor(admin.orgId, admin.userId);
+    const upcoming = (until: Date) => upcomingManualSteps(db, actor, { senderId: admin.userId, from: new Date(dueAt.getTime() - 3_600_000), until, limit: 50 });
+    const listed = (await upcoming(new Date(dueAt.getTime() + 60_000))).filter((s) => s.enrollmentId === enrollment.id);
+    assert.deepEqual(listed.map((s) => [s.channel, s.stepNumber, s.instruction, s.name, s.dueAt]), [['call', 2, 'Discovery call', 'Lena Berg', dueAt.toISOString()]]);
+    assert.ok(!(await upcoming(new Date(dueAt.getTime() - 60_000))).some((s) => s.enrollmentId === enrollment.id), 'not before its time');
+    assert.ok(Array.isArray((await admin.get('/api/v1/today')).json().upcomingSteps));
   });
 
   test('bad input is a problem and changes nothing; other orgs see nothing; reps cannot design sequences', async () => {

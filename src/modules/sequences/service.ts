@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { Transporter } from 'nodemailer';
 import type { Actor } from '../../core/actor.ts';
 import { assertVersion, type ExpectedVersion } from '../../core/concurrency.ts';
@@ -606,14 +606,63 @@ export async function dueManualSteps(
       dueSince: (run?.ranAt ?? enrollment.enrolledAt).toISOString(),
     });
   }
-  const page = steps.slice(0, filter.limit);
+  return withProspectNames(db, actor, steps.slice(0, filter.limit));
+}
+
+async function withProspectNames<S extends { subjectType: EnrollSubjectType; subjectId: string }>(db: Db, actor: Actor, steps: S[]): Promise<(S & { name: string })[]> {
   const names = new Map<string, string>();
   for (const subjectType of ['lead', 'contact'] as const) {
-    const ids = [...new Set(page.filter((s) => s.subjectType === subjectType).map((s) => s.subjectId))];
+    const ids = [...new Set(steps.filter((s) => s.subjectType === subjectType).map((s) => s.subjectId))];
     for (const p of (await prospects(db, actor, subjectType, ids)).values()) {
       const f = p.fields as { firstName?: string; lastName?: string; company?: string };
       names.set(p.id, [f.firstName, f.lastName].filter(Boolean).join(' ') || f.company || p.address || '');
     }
   }
-  return page.map((s) => ({ ...s, name: names.get(s.subjectId) ?? '' }));
+  return steps.map((s) => ({ ...s, name: names.get(s.subjectId) ?? '' }));
+}
+
+export type UpcomingStep = Omit<DueStep, 'taskId' | 'dueSince'> & { dueAt: string };
+
+/**
+ * Manual steps a rep's sequences reach after `from` and by `until` (the rest of their day): not
+ * waiting yet, so the rep can plan the calls and emails still to come. Earliest first.
+ */
+export async function upcomingManualSteps(db: Db, actor: Actor, filter: { senderId: string; from: Date; until: Date; limit: number }): Promise<UpcomingStep[]> {
+  assertCan(actor, 'records:read');
+  const rows = await db
+    .select()
+    .from(sequenceEnrollments)
+    .where(
+      and(
+        eq(sequenceEnrollments.orgId, actor.orgId),
+        eq(sequenceEnrollments.senderId, filter.senderId),
+        eq(sequenceEnrollments.status, 'active'),
+        gt(sequenceEnrollments.nextDueAt, filter.from),
+        lte(sequenceEnrollments.nextDueAt, filter.until),
+      ),
+    )
+    .orderBy(asc(sequenceEnrollments.nextDueAt), asc(sequenceEnrollments.id))
+    .limit(filter.limit * 4);
+  const sequenceIds = [...new Set(rows.map((r) => r.sequenceId))];
+  const sequenceRows = sequenceIds.length ? await db.select().from(sequences).where(and(eq(sequences.orgId, actor.orgId), inArray(sequences.id, sequenceIds))) : [];
+  const byId = new Map(sequenceRows.map((s) => [s.id, sequenceView(s)]));
+  const steps: Omit<UpcomingStep, 'name'>[] = [];
+  for (const enrollment of rows) {
+    const sequence = byId.get(enrollment.sequenceId);
+    const step = sequence?.steps[enrollment.stepIndex];
+    if (!sequence || !step || step.channel === 'auto_email') continue;
+    steps.push({
+      enrollmentId: enrollment.id,
+      sequenceId: sequence.id,
+      sequenceName: sequence.name,
+      stepNumber: enrollment.stepIndex + 1,
+      stepId: step.id,
+      channel: step.channel,
+      instruction: step.subject || step.note || '',
+      subjectType: enrollment.subjectType as EnrollSubjectType,
+      subjectId: enrollment.subjectId,
+      dueAt: enrollment.nextDueAt!.toISOString(),
+    });
+  }
+  return withProspectNames(db, actor, steps.slice(0, filter.limit));
 }

@@ -29,6 +29,12 @@ const progressSchema = z.object({
   ratio: z.number().nullable(),
 });
 
+const stepSchema = z.object({
+  enrollmentId: z.uuid(), sequenceId: z.uuid(), sequenceName: z.string(), stepNumber: z.number().int(), stepId: z.string(),
+  channel: z.enum(['manual_email', 'call', 'task']), instruction: z.string(), subjectType: z.enum(['lead', 'contact']), subjectId: z.uuid(),
+  name: z.string(),
+});
+
 const todaySchema = z
   .object({
     day: z.string(),
@@ -39,13 +45,9 @@ const todaySchema = z
     overdue: z.number().int(),
     goals: z.array(progressSchema),
     demos: z.array(z.object({ id: z.uuid(), title: z.string(), startsAt: z.string(), endsAt: z.string(), videoUrl: z.string().nullable(), link: z.string() })),
-    sequenceSteps: z.array(
-      z.object({
-        enrollmentId: z.uuid(), sequenceId: z.uuid(), sequenceName: z.string(), stepNumber: z.number().int(), stepId: z.string(),
-        channel: z.enum(['manual_email', 'call', 'task']), instruction: z.string(), subjectType: z.enum(['lead', 'contact']), subjectId: z.uuid(),
-        name: z.string(), taskId: z.uuid().nullable(), dueSince: z.string(),
-      }),
-    ).describe('Manual sequence steps (manual email, call, task) waiting for you, oldest first; mark one done with POST /sequence-enrollments/:id/complete-step'),
+    sequenceSteps: z.array(stepSchema.extend({ taskId: z.uuid().nullable(), dueSince: z.string() }))
+      .describe('Manual sequence steps (manual email, call, task) waiting for you, oldest first; mark one done with POST /sequence-enrollments/:id/complete-step'),
+    upcomingSteps: z.array(stepSchema.extend({ dueAt: z.string() })).describe('Manual sequence steps your sequences reach later today, earliest first'),
   })
   .meta({ id: 'Today' });
 

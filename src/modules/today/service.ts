@@ -8,7 +8,7 @@ import { activityCountsOf } from '../activities/call-log.ts';
 import { recordAudit } from '../audit/service.ts';
 import { listLeads, type LeadView } from '../leads/service.ts';
 import { listMeetings } from '../meetings/service.ts';
-import { dueManualSteps, type DueStep } from '../sequences/service.ts';
+import { dueManualSteps, upcomingManualSteps, type DueStep, type UpcomingStep } from '../sequences/service.ts';
 import { firstTouchDeadlines } from '../routing/clock-deadlines.service.ts';
 import { listTasks, type TaskView } from '../tasks/service.ts';
 import { existingUserIds, getUser, listTeams, listUsers } from '../users/service.ts';
@@ -134,6 +134,8 @@ export type TodayView = {
    * sequence and step it is, and finishing it moves the sequence on.
    */
   sequenceSteps: DueStep[];
+  /** Manual steps the rep's sequences reach later today, earliest first: what is still to come. */
+  upcomingSteps: UpcomingStep[];
 };
 
 export type TodayMeeting = { id: string; title: string; startsAt: string; endsAt: string; videoUrl: string | null; link: string };
@@ -147,12 +149,13 @@ export async function today(db: Db, actor: Actor, now = new Date()): Promise<Tod
   assertCan(actor, 'records:read');
   const me = await getUser(db, actor, actor.userId);
   const { day, start, end } = dayBounds(now, me.timeZone);
-  const [leads, due, goals, demos, sequenceSteps] = await Promise.all([
+  const [leads, due, goals, demos, sequenceSteps, upcomingSteps] = await Promise.all([
     listLeads(db, actor, { ownerId: actor.userId, status: ['new'], sort: '-createdAt', limit: 20 }),
     listTasks(db, actor, { ownerId: actor.userId, status: 'open', dueBefore: end, limit: 100 }),
     goalProgress(db, actor, actor.userId, now),
     demosToday(db, actor, start, end),
     dueManualSteps(db, actor, { senderId: actor.userId, limit: 50 }),
+    upcomingManualSteps(db, actor, { senderId: actor.userId, from: now, until: end, limit: 50 }),
   ]);
   const deadlines = await firstTouchDeadlines(db, actor, leads.data.map((l) => l.id));
   const newLeads = leads.data
@@ -168,6 +171,7 @@ export async function today(db: Db, actor: Actor, now = new Date()): Promise<Tod
     goals: goals.goals,
     demos,
     sequenceSteps,
+    upcomingSteps,
   };
 }
 

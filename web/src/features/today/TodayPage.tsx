@@ -11,7 +11,7 @@ import { NewLeadDialog } from '../leads/NewLeadDialog.tsx';
 import { useSetTaskStatus, type Task } from '../tasks/api.ts';
 import { relativeDue } from '../tasks/due.ts';
 import { useEnrollmentAction } from '../sequences/api.ts';
-import { useTeamGoalProgress, useToday, type GoalProgress, type SequenceStepDue } from './api.ts';
+import { useTeamGoalProgress, useToday, type GoalProgress, type SequenceStepDue, type SequenceStepUpcoming } from './api.ts';
 
 function greeting(hour: number): string {
   return hour < 12 ? 'Good morning' : hour < 18 ? 'Good afternoon' : 'Good evening';
@@ -176,6 +176,26 @@ function SequenceStepRow({ step }: { step: SequenceStepDue }) {
   );
 }
 
+function UpcomingStepRow({ step, timeZone }: { step: SequenceStepUpcoming; timeZone: string }) {
+  return (
+    <li className="flex items-center gap-3 px-4 py-2.5 sm:px-5">
+      <span className="w-12 shrink-0 rounded-md bg-slate-100 px-1.5 py-0.5 text-center text-xs font-medium text-slate-600">{STEP_LABEL[step.channel]}</span>
+      <span className="min-w-0 flex-1">
+        <Link to={`/${step.subjectType}s/${step.subjectId}`} className="block truncate text-sm font-medium text-slate-900 hover:text-indigo-600">
+          {step.name || 'Prospect'}
+        </Link>
+        <span className="block truncate text-xs text-slate-500">
+          <Link to={`/sequences/${step.sequenceId}`} className="hover:underline">{step.sequenceName}</Link> · step {step.stepNumber}
+          {step.instruction && <> · {step.instruction}</>}
+        </span>
+      </span>
+      <span className="shrink-0 text-xs text-slate-500">
+        {new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', timeZone }).format(new Date(step.dueAt))}
+      </span>
+    </li>
+  );
+}
+
 /** A rep's home: new leads against their SLA clock, calls and tasks due, demos, and the day's goals. */
 export function TodayPage() {
   const me = useSession();
@@ -290,6 +310,16 @@ export function TodayPage() {
                     <SequenceStepRow key={step.enrollmentId} step={step} />
                   ))}
                 </ul>
+              )}
+              {data.upcomingSteps.length > 0 && (
+                <>
+                  <h3 className="border-t border-slate-100 px-4 pb-1 pt-3 text-xs font-semibold uppercase tracking-wide text-slate-500 sm:px-5">Later today</h3>
+                  <ul className="divide-y divide-slate-100">
+                    {data.upcomingSteps.map((step) => (
+                      <UpcomingStepRow key={step.enrollmentId} step={step} timeZone={data.timeZone} />
+                    ))}
+                  </ul>
+                </>
               )}
             </Panel>
 

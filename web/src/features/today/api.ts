@@ -16,6 +16,7 @@ export type Today = {
   goals: GoalProgress[];
   demos: { id: string; title: string; startsAt: string; endsAt: string; videoUrl: string | null; link: string }[];
   sequenceSteps: SequenceStepDue[];
+  upcomingSteps: SequenceStepUpcoming[];
 };
 
 export type SequenceStepDue = {
@@ -32,6 +33,9 @@ export type SequenceStepDue = {
   taskId: string | null;
   dueSince: string;
 };
+
+/** A manual step the rep's sequences reach later today. */
+export type SequenceStepUpcoming = Omit<SequenceStepDue, 'taskId' | 'dueSince'> & { dueAt: string };
 
 export const useToday = (enabled = true) => useQuery({ queryKey: ['today'], queryFn: ({ signal }) => api<Today>('/api/v1/today', { signal }), enabled, refetchInterval: 60_000 });
 
