@@ -20,30 +20,43 @@ const files = only.length ? all.filter((f) => only.some((o) => f.includes(o))) :
 // Pure rules (model tests) need no database, so the PostgreSQL pass skips them; browser tests run once.
 const databaseFiles = files.filter((f) => !f.endsWith('model.test.ts') && !f.includes('.browser.'));
 
-function run(label, list, env) {
+// A pass streams its report as it goes, or (live: false) keeps it and prints it whole at the end,
+// so two passes running side by side never interleave their lines.
+function run(label, list, env, { live }) {
   return new Promise((resolve) => {
-    console.log(`\n=== ${label}: ${list.length} files ===`);
+    const header = `\n=== ${label}: ${list.length} files ===\n`;
+    if (live) process.stdout.write(header);
     const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=240000', '--test-reporter=spec', ...list], {
       cwd: root,
       env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'pipe', live ? 'inherit' : 'pipe'],
     });
     let output = '';
     child.stdout.on('data', (chunk) => {
       output += chunk;
-      process.stdout.write(chunk);
+      if (live) process.stdout.write(chunk);
+    });
+    child.stderr?.on('data', (chunk) => {
+      output += chunk;
     });
     child.on('close', (code) => {
+      if (!live) process.stdout.write(header + output);
       const count = (name) => Number(new RegExp(`ℹ ${name} (\\d+)`).exec(output)?.[1] ?? 0);
       resolve({ code, pass: count('pass'), fail: count('fail'), skipped: count('skipped') });
     });
   });
 }
 
-const results = [await run('PGlite', files, { LEADFLOW_TEST_DB: 'pglite' })];
+// The two passes run side by side: much of a test's time is spent waiting (job polling, mail,
+// the browser), so four test processes keep two cores busier than two do, and the run ends
+// sooner. LEADFLOW_TEST_SERIAL=1 runs them one after the other.
+const passes = [() => run('PGlite', files, { LEADFLOW_TEST_DB: 'pglite' }, { live: true })];
 if (process.env.DATABASE_URL && databaseFiles.length) {
-  results.push(await run('PostgreSQL', databaseFiles, { LEADFLOW_TEST_DB: 'postgres' }));
+  passes.push(() => run('PostgreSQL', databaseFiles, { LEADFLOW_TEST_DB: 'postgres' }, { live: false }));
 }
+const results = [];
+if (process.env.LEADFLOW_TEST_SERIAL) for (const pass of passes) results.push(await pass());
+else results.push(...(await Promise.all(passes.map((pass) => pass()))));
 const passed = results.reduce((n, r) => n + r.pass, 0);
 const failed = results.reduce((n, r) => n + r.fail, 0);
 const skipped = results.reduce((n, r) => n + r.skipped, 0);
