@@ -11,6 +11,8 @@ export const pipelines = pgTable(
     kind: text('kind').notNull(),
     position: integer('position').notNull(),
     version: integer('version').notNull().default(1),
+    // An archived pipeline takes no new deals and leaves the pickers; its closed deals keep their history.
+    archivedAt: timestamp('archived_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.orgId, t.id] }), uniqueIndex('pipelines_name_key').on(t.orgId, sql`lower(${t.name})`)],
