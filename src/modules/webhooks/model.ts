@@ -10,7 +10,7 @@ export type RecordType = (typeof RECORD_TYPES)[number];
 // Event names are a public contract (Zapier and n8n triggers are built on them): add new ones,
 // never rename or remove one.
 export const EVENT_TYPES = {
-  'lead.created': 'A lead was created (by hand, the API, a web form or an import).',
+  'lead.created': 'A lead was created (by hand, the API or a web form). Imported leads raise none: an import is audited once, not per lead.',
   'lead.updated': 'A lead’s fields changed; `previous` holds the changed fields’ old values.',
   'lead.deleted': 'A lead was moved to the trash.',
   'lead.restored': 'A lead came back from the trash.',
@@ -31,7 +31,7 @@ export const EVENT_TYPES = {
   'opportunity.restored': 'An opportunity came back from the trash.',
   'opportunity.assigned': 'An opportunity got a new owner.',
   'opportunity.stage_changed': 'An opportunity moved to another stage (won and lost included); `previous` holds the stage it left.',
-  'email.replied': 'A prospect replied to an email sent from Leadflow (found in the sender’s mailbox).',
+  'email.replied': 'A prospect replied to an email sent from Leadflow (found in the sender’s mailbox), or an inbound email was logged through the API.',
 } as const;
 export type EventType = keyof typeof EVENT_TYPES;
 /** Sent only by the "send test event" button, whatever the endpoint subscribes to. */

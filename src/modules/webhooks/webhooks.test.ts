@@ -4,12 +4,16 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, describe, test } from 'node:test';
 import { sql } from 'drizzle-orm';
+import { startJobs } from '../../core/jobs.ts';
 import { createMailer } from '../../core/mailer.ts';
+import { secretsOf } from '../../core/secrets.ts';
 import { addUser, newOrg, startTestApp } from '../../../test/helpers.ts';
+import { setWebhookRuntime, sweepDeliveries } from './service.ts';
 import { startWebhookWorkers } from './workers.ts';
 
 const t = await startTestApp({ jobs: true });
-await startWebhookWorkers({ db: t.database.db, jobs: t.jobs!, config: t.config, mailer: createMailer(t.config, () => {}), log: () => {} }, { retryBaseMs: 300 });
+const context = { db: t.database.db, jobs: t.jobs!, config: t.config, mailer: createMailer(t.config, () => {}), log: () => {} };
+await startWebhookWorkers(context, { retryBaseMs: 300 });
 
 // A real receiver on a local port. Each path answers from its own script of statuses (the last
 // one repeats), so one test can play a receiver that is down and then comes back.
@@ -203,5 +207,42 @@ describe('webhooks', () => {
     const types = (await admin.get('/api/v1/webhook-event-types')).json();
     assert.ok(types.data.some((e: { type: string }) => e.type === 'email.replied'));
     assert.equal(types.signatureHeader, 'Leadflow-Signature');
+  });
+
+  test('email.replied; a delivery whose job was lost goes out with the sweep; queued jobs survive a restart', async () => {
+    const admin = await newOrg(t, 'Replies');
+    const endpoint = (await admin.post('/api/v1/webhooks', { url: `${base}/replies`, events: ['email.replied'] })).json();
+    const lead = (await admin.post('/api/v1/leads', { firstName: 'Rita', lastName: 'Reply', email: 'rita@prospect.test', company: 'Prospect' })).json();
+    const logged = await admin.post('/api/v1/emails/logged', { subjectType: 'lead', subjectId: lead.id, direction: 'inbound', from: 'rita@prospect.test', subject: 'Re: our call' });
+    assert.equal(logged.statusCode, 201, logged.body);
+    const reply = JSON.parse((await until('email.replied', () => at('/replies')[0])).body);
+    assert.equal(reply.type, 'email.replied');
+    assert.deepEqual(reply.data, { emailId: logged.json().id, address: 'rita@prospect.test', subjectType: 'lead', subjectId: lead.id });
+
+    // A process without workers (a CLI command) stores the delivery with no job; the sweep sends it once it is overdue.
+    setWebhookRuntime(null);
+    await admin.post('/api/v1/emails/logged', { subjectType: 'lead', subjectId: lead.id, direction: 'inbound', from: 'rita@prospect.test', subject: 'Re: pricing' });
+    setWebhookRuntime({ jobs: t.jobs!, retryBaseMs: 300 });
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    assert.equal(at('/replies').length, 1, 'no job, no attempt yet');
+    await t.database.db.execute(sql`update webhook_deliveries set next_attempt_at = now() - interval '2 minutes' where org_id = ${admin.orgId} and status = 'pending'`);
+    assert.equal(await sweepDeliveries(t.database.db, secretsOf(t.config)), 1);
+    assert.equal(JSON.parse(at('/replies')[1]!.body).type, 'email.replied');
+
+    // The process stops with a delivery queued; the next one sends it.
+    await t.jobs!.stop();
+    await admin.post('/api/v1/emails/logged', { subjectType: 'lead', subjectId: lead.id, direction: 'inbound', from: 'rita@prospect.test', subject: 'Re: contract' });
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    assert.equal(at('/replies').length, 2, 'nothing works the queue while stopped');
+    const restarted = await startJobs(t.database, { pollingIntervalSeconds: 0.5 });
+    try {
+      await startWebhookWorkers({ ...context, jobs: restarted }, { retryBaseMs: 300 });
+      await until('delivered after the restart', () => at('/replies')[2]);
+      const log = (await admin.get(`/api/v1/webhook-deliveries?endpointId=${endpoint.id}`)).json().data as { status: string }[];
+      await until('all delivered', async () => ((await admin.get(`/api/v1/webhook-deliveries?endpointId=${endpoint.id}`)).json().data as { status: string }[]).every((d) => d.status === 'delivered') || undefined);
+      assert.equal(log.length, 3);
+    } finally {
+      await restarted.stop();
+    }
   });
 });
