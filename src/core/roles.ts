@@ -70,6 +70,7 @@ export const PERMISSIONS = {
   'feedback:read': ['admin', 'manager', 'rep', 'executive'],
   'feedback:capture': ['admin', 'manager', 'rep', 'executive'],
   'feedback:manage': ['admin', 'manager'],
+  'views:share': ['admin', 'manager'],
   // Outgoing webhooks send every record change to a URL of the admin's choosing: admin only.
   'webhooks:manage': ['admin'],
   // Custom fields: admins define them (a change reaches every form, list, import and rule); everyone

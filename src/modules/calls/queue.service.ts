@@ -1,5 +1,6 @@
 import type { Actor } from '../../core/actor.ts';
 import type { Db } from '../../core/db.ts';
+import { badRequest } from '../../core/errors.ts';
 import { assertCan } from '../../core/roles.ts';
 import { lastActivityOfKinds } from '../activities/call-log.ts';
 import type { TimelineItem } from '../activities/model.ts';
@@ -9,19 +10,21 @@ import { leadSnapshots, listLeads, type LeadFilter, type LeadView } from '../lea
 import { dueManualSteps, type DueStep } from '../sequences/service.ts';
 import { firstTouchDeadlines } from '../routing/clock-deadlines.service.ts';
 import { dueCallTasks } from '../tasks/service.ts';
+import { viewRecordIds } from '../views/service.ts';
 import { CALL_KINDS, localClock, planQueue, prospectZone, telHref, type QueueCandidate, type SkipReason } from './model.ts';
 import { readCallSettings, scriptFor, type CallScriptView } from './service.ts';
 
 /**
  * Where a queue's prospects come from: a lead list filter (the leads list's own filters), a contact
- * list filter, or a sequence's call steps waiting for a rep. Saved views (issue #10) plug in as one
- * more variant resolved in `prospectsOf`; the ordering, do-not-call and calling-hours rules stay
- * the same for every source.
+ * list filter, a sequence's call steps waiting for a rep, or a saved view of leads or contacts (its
+ * first CANDIDATES records in the view's order); the ordering, do-not-call and calling-hours rules
+ * stay the same for every source.
  */
 export type QueueSource =
   | { type: 'leads'; filter: Omit<LeadFilter, 'sort' | 'cursor' | 'limit'> }
   | { type: 'contacts'; filter: { ownerId?: string | undefined; accountId?: string | undefined; q?: string | undefined } }
-  | { type: 'sequence'; sequenceId?: string | undefined; senderId?: string | undefined };
+  | { type: 'sequence'; sequenceId?: string | undefined; senderId?: string | undefined }
+  | { type: 'view'; viewId: string };
 
 /** A person the queue may offer, lead or contact, with what calling them needs. */
 export type QueueProspect = {
@@ -79,6 +82,13 @@ async function prospectsOf(db: Db, actor: Actor, source: QueueSource): Promise<{
       const prospects = [...live.map(fromLead), ...(await contactProspects(db, actor, contactRows))];
       const steps = new Map(due.map((s) => [s.subjectId, { enrollmentId: s.enrollmentId, sequenceId: s.sequenceId, sequenceName: s.sequenceName, stepNumber: s.stepNumber, instruction: s.instruction, taskId: s.taskId }]));
       return { prospects, leads: new Map(live.map((l) => [l.id, l])), steps };
+    }
+    case 'view': {
+      const { object, ids } = await viewRecordIds(db, actor, source.viewId, CANDIDATES);
+      if (object !== 'lead' && object !== 'contact') throw badRequest('A call queue runs from a view of leads or contacts', [{ field: 'query.viewId', message: `This is a view of ${object}s` }]);
+      if (object === 'contact') return { prospects: await contactProspects(db, actor, await contactSnapshots(db, actor, ids)), leads: new Map(), steps: new Map() };
+      const live = (await leadSnapshots(db, actor, ids)).filter((l) => !l.deletedAt);
+      return { prospects: live.map(fromLead), leads: new Map(live.map((l) => [l.id, l])), steps: new Map() };
     }
   }
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../../core/db.ts';
+import { validationFailed } from '../../core/errors.ts';
 import { actorOf } from '../../http/auth.ts';
 import { csv, errorResponses, expectedVersion, idParams, isoDateTime, problemSchema } from '../../http/schemas.ts';
 import { SUBJECT_TYPES } from '../activities/model.ts';
@@ -122,11 +123,12 @@ export function callRoutes(app: FastifyInstance, db: Db): void {
       summary: 'The call queue: who to call now, who is next, and who is held back',
       description:
         'Built from the leads list\'s filters (your open leads — new and working — by default), from contacts (`source=contacts`: ' +
-        'yours, or `ownerId`/`accountId`/`q`), or from a sequence\'s call steps waiting for you (`source=sequence&sequenceId=…`); ordered by SLA deadline, due ' +
+        'yours, or `ownerId`/`accountId`/`q`), from a sequence\'s call steps waiting for you (`source=sequence&sequenceId=…`) or from a saved view of leads or contacts (`source=view&viewId=…`); ordered by SLA deadline, due ' +
         'call-backs, score and last call; never offers a prospect outside their local calling hours, a do-not-call lead or one ' +
         'called recently. Log the call with POST /api/v1/calls and ask again to advance; `skip` passes over leads for this session.',
       querystring: z.strictObject({
-        source: z.enum(['leads', 'contacts', 'sequence']).default('leads').describe('Where the prospects come from (saved views come later)'),
+        source: z.enum(['leads', 'contacts', 'sequence', 'view']).default('leads').describe('Where the prospects come from'),
+        viewId: z.uuid().optional().describe('With source=view: a saved view of leads or contacts (GET /api/v1/views)'),
         sequenceId: z.uuid().optional().describe('With source=sequence: whose call steps (all your waiting call steps without it)'),
         accountId: z.uuid().optional().describe('With source=contacts: the account\'s people'),
         status: csv(z.enum(LEAD_STATUSES)).optional(),
@@ -142,7 +144,11 @@ export function callRoutes(app: FastifyInstance, db: Db): void {
     },
     handler: async (request) => {
       const actor = actorOf(request);
-      const { source, sequenceId, accountId, status, ownerId, unassigned, country, leadSource, q, skip, scriptId } = request.query;
+      const { source, sequenceId, viewId, accountId, status, ownerId, unassigned, country, leadSource, q, skip, scriptId } = request.query;
+      if (source === 'view') {
+        if (!viewId) throw validationFailed([{ field: 'query.viewId', message: 'Required with source=view' }]);
+        return callQueue(db, actor, { type: 'view', viewId }, { skip, scriptId });
+      }
       const owner = ownerId === 'any' ? undefined : (ownerId ?? actor.userId);
       if (source === 'contacts') return callQueue(db, actor, { type: 'contacts', filter: { ownerId: accountId && !ownerId ? undefined : owner, accountId, q } }, { skip, scriptId });
       if (source === 'sequence') return callQueue(db, actor, { type: 'sequence', sequenceId, senderId: owner }, { skip, scriptId });

@@ -25,7 +25,8 @@ const LEFT_OUT = new Set(['version', 'ownerId', 'createdBy', 'deletedAt', 'score
 type Page<T> = { data: T[]; nextCursor: string | null };
 type Lister<T> = (cursor: string | undefined) => Promise<Page<T>>;
 
-async function* csvOf<T extends { ownerId?: string | null }>(db: Db, actor: Actor, columns: string[], list: Lister<T>, object?: CustomObject): AsyncGenerator<string> {
+/** CSV of any paged list (a saved view's records): the given columns first, then whatever else the rows hold. */
+export async function* csvOf<T extends { ownerId?: string | null }>(db: Db, actor: Actor, columns: string[], list: Lister<T>, object?: CustomObject): AsyncGenerator<string> {
   assertCan(actor, 'records:export');
   const ownerEmails = new Map((await listUsers(db, actor)).map((u) => [u.id, u.email]));
   const customFields = object ? (await fieldDefinitions(db, actor, object)).filter((f) => !f.archivedAt) : [];

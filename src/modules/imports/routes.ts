@@ -21,7 +21,7 @@ import { DEDUPE_POLICIES, IMPORT_FIELD_NAMES, IMPORT_FIELDS, IMPORT_ROUTING, IMP
 import { cancelImport, createImport, getImport, HEAD_BYTES, listImports, previewImport, rejectionsCsv, uploadPath } from './service.ts';
 import { queueImport } from './workers.ts';
 
-const field = z.union([z.enum(IMPORT_FIELD_NAMES), z.templateLiteral(['custom.', z.string()])]).describe('A lead field, or a lead custom field as custom.<key>');
+const field = z.enum(IMPORT_FIELD_NAMES);
 
 const importSchema = z
   .object({
@@ -138,7 +138,7 @@ export function importRoutes(app: FastifyInstance, db: Db, config: Config, jobs:
         if (!head) throw validationFailed([{ field: 'file', message: 'Attach the CSV file as the `file` part' }]);
         const { mapping } = parseFields(z.strictObject({ mapping: mappingField.optional() }), fields);
         const preview = await previewImport(db, actor, head.bytes, head.complete, mapping);
-        return { ...preview, fields: [...IMPORT_FIELD_NAMES.map((name) => ({ field: name, label: IMPORT_FIELDS[name] })), ...preview.customTargets] };
+        return { ...preview, fields: IMPORT_FIELD_NAMES.map((name) => ({ field: name, label: IMPORT_FIELDS[name] })) };
       },
     });
 
@@ -275,7 +275,7 @@ const dated = (what: string) => `${what}-${new Date().toISOString().slice(0, 10)
  * Streams CSV text. The first chunk is produced before the headers go out, so a refusal (a
  * missing permission, an unknown import) is still a problem+json answer.
  */
-async function sendCsv(reply: FastifyReply, fileName: string, chunks: AsyncGenerator<string>): Promise<FastifyReply> {
+export async function sendCsv(reply: FastifyReply, fileName: string, chunks: AsyncGenerator<string>): Promise<FastifyReply> {
   const first = await chunks.next();
   async function* all() {
     if (!first.done) yield first.value;

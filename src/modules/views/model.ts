@@ -232,7 +232,7 @@ function scalarProblem(type: FieldType | 'custom', op: FieldOp, value: string | 
       if (op === 'gt' || op === 'gte' || op === 'lt' || op === 'lte') {
         return typeof value === 'number' || (typeof value === 'string' && !Number.isNaN(Date.parse(value))) ? null : 'Compare with a number or a date';
       }
-      return typeof value === 'boolean' ? null : null;
+      return null;
   }
 }
 
@@ -250,7 +250,7 @@ export function viewProblems(
   view.filters.conditions.forEach((condition, i) => {
     const at = `${prefix}filters.conditions.${i}`;
     if ('activity' in condition) {
-      const problem = object === 'opportunity' || object === 'account' || object === 'contact' || object === 'lead' ? rangeProblem(condition.range) : null;
+      const problem = rangeProblem(condition.range);
       if (problem) problems.push({ field: `${at}.range`, message: problem });
       return;
     }
