@@ -70,6 +70,8 @@ export const PERMISSIONS = {
   'feedback:read': ['admin', 'manager', 'rep', 'executive'],
   'feedback:capture': ['admin', 'manager', 'rep', 'executive'],
   'feedback:manage': ['admin', 'manager'],
+  // Saved views: everyone who reads records keeps personal views; sharing one with the whole org
+  // (and changing a shared one someone else made) is for managers and admins.
   'views:share': ['admin', 'manager'],
   // Outgoing webhooks send every record change to a URL of the admin's choosing: admin only.
   'webhooks:manage': ['admin'],

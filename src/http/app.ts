@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
@@ -45,10 +45,10 @@ import { scoringRoutes } from '../modules/scoring/routes.ts';
 import { userRoutes } from '../modules/users/routes.ts';
 import { viewRoutes } from '../modules/views/routes.ts';
 import { searchRoutes } from '../modules/search/routes.ts';
-import { webhookRoutes } from '../modules/webhooks/routes.ts';
 import { registerAuth } from './auth.ts';
 import { registerIdempotency } from './idempotency.ts';
-import { registerProblemHandlers } from './problem.ts';
+import { problem, registerProblemHandlers } from './problem.ts';
+import { registerApiRateLimit, registerInputGuards, securityHeaders } from './security.ts';
 
 export type AppOptions = {
   database: Database;
@@ -57,17 +57,28 @@ export type AppOptions = {
   /** Durable background jobs; the server always has them, tests only where they need them. */
   jobs?: Jobs;
   logger?: boolean | object;
+  /** Where the server's own log lines go (stdout if left out); the log tests read them here. */
+  logStream?: { write: (line: string) => void };
 };
 
 const webDist = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 /** The one app factory: the server, the CLI and the tests all build Leadflow through it. */
-export async function buildApp({ database, config, mailer, jobs, logger }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ database, config, mailer, jobs, logger, logStream }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: logger ?? { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]'] },
+    logger: logger ?? {
+      level: config.logLevel,
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'],
+      ...(logStream ? { stream: logStream } : {}),
+    },
     bodyLimit: 1024 * 1024,
     trustProxy: true,
     ajv: { customOptions: { removeAdditional: false } },
+    // Paths the router refuses before any route (a parameter over 100 characters, broken %-escapes).
+    frameworkErrors: (error, _request, reply) => {
+      const status = error.statusCode ?? 400;
+      void (reply as FastifyReply).code(status).type('application/problem+json').send(problem(status, String(error.code).toLowerCase(), error.message));
+    },
   });
   const db = database.db;
   const mail = mailer ?? createMailer(config, (message) => app.log.warn(message));
@@ -76,18 +87,7 @@ export async function buildApp({ database, config, mailer, jobs, logger }: AppOp
   app.setSerializerCompiler(serializerCompiler);
   registerProblemHandlers(app);
 
-  await app.register(fastifyHelmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        frameAncestors: ["'none'"],
-      },
-    },
-  });
+  await app.register(fastifyHelmet, securityHeaders(config));
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, { global: false, hook: 'preHandler' });
   await app.register(fastifySwagger, {
@@ -110,7 +110,9 @@ export async function buildApp({ database, config, mailer, jobs, logger }: AppOp
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
 
-  registerAuth(app, db);
+  registerAuth(app, db, config.publicUrl);
+  registerApiRateLimit(app, config.apiLimitPerMinute);
+  registerInputGuards(app);
   registerIdempotency(app, db);
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
@@ -156,7 +158,6 @@ export async function buildApp({ database, config, mailer, jobs, logger }: AppOp
   viewRoutes(app, db);
   searchRoutes(app, db);
   backupRoutes(app, database);
-  webhookRoutes(app, db, config);
 
   if (existsSync(webDist)) {
     await app.register(fastifyStatic, { root: webDist, wildcard: false, maxAge: '1h' });

@@ -21,7 +21,7 @@ import { DEDUPE_POLICIES, IMPORT_FIELD_NAMES, IMPORT_FIELDS, IMPORT_ROUTING, IMP
 import { cancelImport, createImport, getImport, HEAD_BYTES, listImports, previewImport, rejectionsCsv, uploadPath } from './service.ts';
 import { queueImport } from './workers.ts';
 
-const field = z.enum(IMPORT_FIELD_NAMES);
+const field = z.union([z.enum(IMPORT_FIELD_NAMES), z.templateLiteral(['custom.', z.string()])]).describe('A lead field, or a lead custom field as custom.<key>');
 
 const importSchema = z
   .object({
@@ -138,7 +138,7 @@ export function importRoutes(app: FastifyInstance, db: Db, config: Config, jobs:
         if (!head) throw validationFailed([{ field: 'file', message: 'Attach the CSV file as the `file` part' }]);
         const { mapping } = parseFields(z.strictObject({ mapping: mappingField.optional() }), fields);
         const preview = await previewImport(db, actor, head.bytes, head.complete, mapping);
-        return { ...preview, fields: IMPORT_FIELD_NAMES.map((name) => ({ field: name, label: IMPORT_FIELDS[name] })) };
+        return { ...preview, fields: [...IMPORT_FIELD_NAMES.map((name) => ({ field: name, label: IMPORT_FIELDS[name] })), ...preview.customTargets] };
       },
     });
 
