@@ -9,7 +9,7 @@ export type ChartType = (typeof CHART_TYPES)[number];
 export { CHARTS };
 
 /** The filters a widget may fix (the rest follow the dashboard's own period and team picker). */
-export const WIDGET_FILTERS = ['period', 'repId', 'teamId', 'source', 'territoryId', 'target', 'groupBy', 'bucket'] as const;
+export const WIDGET_FILTERS = ['period', 'repId', 'teamId', 'source', 'territoryId', 'target', 'groupBy', 'bucket', 'currency'] as const;
 
 const w = (id: string, title: string, report: DashboardWidget['report'], chart: ChartType, filters: Record<string, string> = {}): DashboardWidget => ({ id, title, report, chart, filters });
 

@@ -57,12 +57,14 @@ export async function seedScale(database: Database, sizes: ScaleSizes, log: (lin
   await step(`${sizes.leads.toLocaleString('en')} leads`, async () => {
     for (let a = 1; a <= sizes.leads; a += BATCH) {
       const b = Math.min(sizes.leads, a + BATCH - 1);
-      await db.execute(sql`insert into leads (org_id, id, first_name, last_name, email, company, status, source, owner_id, territory_id, created_at, updated_at)
-        select ${orgId}, gen_random_uuid(), 'Lead', 'N' || i, 'lead' || i || '@scale.example', 'Company ' || (i % 50000),
-          case when i % ${convertEvery} = 0 and i / ${convertEvery} <= ${converted} then 'converted'
-               else (array['new', 'working', 'working', 'nurture', 'qualified', 'disqualified', 'disqualified'])[1 + floor(random() * 7)::int] end,
-          ${pick(SOURCES, 5)}, ${pick(reps, repIds.length)}, ${pick(territories, 8)}, ts, ts
-        from (select i, now() - random() * interval '${sql.raw(String(DAYS))} days' as ts from generate_series(${a}::int, ${b}::int) i) s`);
+      // Qualified and converted leads were qualified up to three days after they came in.
+      await db.execute(sql`insert into leads (org_id, id, first_name, last_name, email, company, status, source, owner_id, territory_id, created_at, updated_at, qualified_at)
+        select ${orgId}, gen_random_uuid(), 'Lead', 'N' || i, 'lead' || i || '@scale.example', 'Company ' || (i % 50000), status,
+          ${pick(SOURCES, 5)}, ${pick(reps, repIds.length)}, ${pick(territories, 8)}, ts, ts,
+          case when status in ('qualified', 'converted') then least(now(), ts + random() * interval '3 days') end
+        from (select i, ts, case when i % ${convertEvery} = 0 and i / ${convertEvery} <= ${converted} then 'converted'
+                 else (array['new', 'working', 'working', 'nurture', 'qualified', 'disqualified', 'disqualified'])[1 + floor(random() * 7)::int] end as status
+              from (select i, now() - random() * interval '${sql.raw(String(DAYS))} days' as ts from generate_series(${a}::int, ${b}::int) i) g) s`);
     }
   });
 
@@ -88,7 +90,7 @@ export async function seedScale(database: Database, sizes: ScaleSizes, log: (lin
           case when r < 0.2 then 'won' when r < 0.45 then 'lost' else 'open' end,
           l.source, l.id, created, created, case when r < 0.45 then least(now(), created + closing) end, created,
           case when r >= 0.2 and r < 0.45 then (array['Price', 'Competitor', 'No decision', 'Timing', 'Features'])[1 + floor(random() * 5)::int] end
-        from (select l.*, random() as r, least(now(), l.created_at + random() * interval '20 days') as created, (10 + random() * 110) * interval '1 day' as closing,
+        from (select l.*, random() as r, least(now(), l.qualified_at + random() * interval '20 days') as created, (10 + random() * 110) * interval '1 day' as closing,
                 1 + floor(random() * ${accounts})::int as account_n
               from leads l where l.org_id = ${orgId} and l.status = 'converted') l
         join scale_accounts_t a on a.n = l.account_n`);

@@ -6,15 +6,20 @@ import { Notice, errorMessage } from '../../components/Notice.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { Spinner } from '../../components/Spinner.tsx';
 import { Table, tdClass, thClass } from '../../components/Table.tsx';
+import { useSession } from '../auth/session.tsx';
+import { DashboardEditor } from './DashboardEditor.tsx';
 import {
+  CATALOGUE,
   amount,
   csvUrl,
   downloadPng,
   percent,
   useDashboards,
+  useDeleteDashboard,
   useRecords,
   useReport,
   type ActivityReport,
+  type Dashboard,
   type FunnelReport,
   type HintsReport,
   type Period,
@@ -26,20 +31,45 @@ import {
 const card = 'rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-900/5';
 type Drill = { kind: 'funnel' | 'pipeline'; key: string; value: string; params: ReportParams; title: string };
 
+type Editing = { id?: string; version?: number; name: string; shared: boolean; widgets: Widget[] };
+
 export function DashboardsPage() {
+  const me = useSession().user;
   const dashboards = useDashboards();
+  const remove = useDeleteDashboard();
   const [chosen, setChosen] = useState('');
   const [period, setPeriod] = useState<Period | ''>('');
   const [drill, setDrill] = useState<Drill | null>(null);
+  const [editing, setEditing] = useState<Editing | null>(null);
+  const [confirmDelete, setConfirmDelete] = useState(false);
   const list = dashboards.data?.data ?? [];
   const dashboard = list.find((d) => d.id === chosen) ?? list[0];
+  const canShare = me.role === 'admin' || me.role === 'manager' || me.role === 'executive';
+  // Its owner changes a dashboard, an admin any shared one; built-in ones are copied to change.
+  const mayEdit = (d: Dashboard) => !d.builtIn && (d.ownerId === me.id || (d.shared && me.role === 'admin'));
+  const pick = (id: string) => {
+    setChosen(id);
+    setDrill(null);
+    setConfirmDelete(false);
+  };
+  const done = (saved: Dashboard | null) => {
+    setEditing(null);
+    if (saved) pick(saved.id);
+  };
+  if (editing)
+    return (
+      <div className="mx-auto max-w-6xl space-y-4 p-4 sm:p-6">
+        <PageHeader title={editing.id ? `Edit ${editing.name}` : 'New dashboard'} subtitle="Charts from the report catalogue, in the order they show" />
+        <DashboardEditor start={editing} canShare={canShare} onDone={done} />
+      </div>
+    );
   return (
     <div className="mx-auto max-w-6xl space-y-4 p-4 sm:p-6">
       <PageHeader title="Reports" subtitle={dashboard ? `${dashboard.name} dashboard${dashboard.builtIn ? ' (built in)' : dashboard.shared ? ' (shared)' : ' (private)'}` : undefined} />
       <div className="flex flex-wrap items-end gap-3">
         <Field label="Dashboard">
           {(p) => (
-            <Select {...p} value={dashboard?.id ?? ''} onChange={(e) => { setChosen(e.target.value); setDrill(null); }}>
+            <Select {...p} value={dashboard?.id ?? ''} onChange={(e) => pick(e.target.value)}>
               {list.map((d) => (
                 <option key={d.id} value={d.id}>{d.name}</option>
               ))}
@@ -57,9 +87,32 @@ export function DashboardsPage() {
             </Select>
           )}
         </Field>
+        <div className="flex flex-wrap gap-2">
+          <Button onClick={() => setEditing({ name: '', shared: false, widgets: [] })}>New dashboard</Button>
+          {dashboard && (
+            <Button onClick={() => setEditing({ name: `${dashboard.name} (copy)`, shared: false, widgets: dashboard.widgets })}>Copy</Button>
+          )}
+          {dashboard && mayEdit(dashboard) && (
+            <Button onClick={() => setEditing({ id: dashboard.id, version: dashboard.version, name: dashboard.name, shared: dashboard.shared, widgets: dashboard.widgets })}>Edit</Button>
+          )}
+          {dashboard && mayEdit(dashboard) && (
+            <Button
+              variant={confirmDelete ? 'danger' : 'ghost'}
+              busy={remove.isPending}
+              onClick={() => {
+                if (!confirmDelete) return setConfirmDelete(true);
+                remove.mutate(dashboard.id, { onSuccess: () => pick('') });
+              }}
+            >
+              {confirmDelete ? 'Really delete?' : 'Delete'}
+            </Button>
+          )}
+        </div>
       </div>
+      {remove.error && <Notice>{errorMessage(remove.error)}</Notice>}
       {dashboards.isPending && <Spinner />}
       {dashboards.error && <Notice>{errorMessage(dashboards.error)}</Notice>}
+      {dashboard && dashboard.widgets.length === 0 && <p className="text-sm text-slate-500">This dashboard has no charts yet: Edit adds them.</p>}
       <div className="grid gap-4 lg:grid-cols-2">
         {dashboard?.widgets.map((w) => <WidgetCard key={`${dashboard.id}:${w.id}`} widget={w} period={period} onDrill={setDrill} />)}
       </div>
@@ -68,11 +121,15 @@ export function DashboardsPage() {
   );
 }
 
+/** A widget's saved parameters as its report takes them (each report only the ones it knows). */
 function paramsOf(widget: Widget, period: Period | ''): ReportParams {
-  const { groupBy, bucket, ...filters } = widget.filters;
+  const { groupBy, bucket, currency, target, ...filters } = widget.filters;
+  const takes = CATALOGUE[widget.report].params;
   const params: ReportParams = { ...filters, ...(period ? { period } : {}) };
-  if (widget.report === 'funnel' && groupBy) params.groupBy = groupBy;
-  if (widget.report === 'activity' && bucket) params.bucket = bucket;
+  if (takes.includes('groupBy') && groupBy) params.groupBy = groupBy;
+  if (takes.includes('bucket') && bucket) params.bucket = bucket;
+  if (takes.includes('currency') && currency) params.currency = currency;
+  if (takes.includes('currency') && target) params.target = target;
   return params;
 }
 
@@ -193,8 +250,9 @@ function ActivityChart({ params }: { params: ReportParams }) {
   );
 }
 
-function Numbers({ items }: { items: [string, string, (() => void)?][] }) {
+function Numbers({ items, note }: { items: [string, string, (() => void)?][]; note?: string }) {
   return (
+    <>
     <dl className="grid grid-cols-2 gap-3 sm:grid-cols-3">
       {items.map(([label, value, onClick]) => (
         <div key={label}>
@@ -211,6 +269,8 @@ function Numbers({ items }: { items: [string, string, (() => void)?][] }) {
         </div>
       ))}
     </dl>
+    {note && <p className="mt-2 text-xs text-slate-500">{note}</p>}
+    </>
   );
 }
 
@@ -246,11 +306,13 @@ function PipelineWidget({ chart, params, onDrill }: { chart: 'pipeline-summary' 
           ['Average deal', amount(p.averageDealSize)],
           ['Sales cycle', p.medianCycleDays === null ? '–' : `${p.medianCycleDays} d`],
           ['Slippage', percent(p.slippageRate), drill('slipped', 'Deals with a pushed close date')],
-          ['Coverage', p.coverage === null ? 'set a target' : `${Math.round(p.coverage * 10) / 10}×`],
+          ['Coverage', p.coverage === null ? (p.target === null ? 'no quota for this period' : 'target met') : `${Math.round(p.coverage * 10) / 10}×${p.quotaPeriod ? ` of the ${p.quotaPeriod} quota` : ''}`],
         ]}
+        note={`Amounts in ${p.currency}${p.currencies.length > 1 ? `; deals in ${p.currencies.filter((c) => c !== p.currency).join(', ')} are counted in their own currency's report` : ''}`}
       />
     );
   const data = chart === 'pipeline-stages' ? p.stages.map((s) => ({ name: s.name, value: s.reached })) : p.lossReasons.map((l) => ({ name: l.reason, value: l.deals }));
+  if (!data.length) return <p className="text-sm text-slate-500">{chart === 'pipeline-stages' ? `No ${p.currency} deals were created in the period.` : `No ${p.currency} deals were lost in the period.`}</p>;
   return (
     <div className="h-56">
       <ResponsiveContainer width="100%" height="100%">

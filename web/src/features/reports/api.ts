@@ -1,10 +1,23 @@
-import { useQuery } from '@tanstack/react-query';
-import { api, query } from '../../api/client.ts';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, ifMatch, query } from '../../api/client.ts';
 
 export type Period = 'week' | 'month' | 'quarter' | 'year';
 export type Chart = 'funnel' | 'activity' | 'speed-to-lead' | 'pipeline-summary' | 'pipeline-stages' | 'loss-reasons' | 'hints';
 export type Widget = { id: string; title: string; report: Chart; chart: string; filters: Record<string, string> };
 export type Dashboard = { id: string; name: string; ownerId: string | null; shared: boolean; builtIn: boolean; widgets: Widget[]; version: number };
+export type DashboardInput = { name: string; shared: boolean; widgets: Widget[] };
+
+/** The report catalogue a dashboard draws from: what each chart shows, how, and which parameters it takes. */
+export const CATALOGUE: Record<Chart, { label: string; chart: string; params: readonly ('groupBy' | 'bucket' | 'currency')[] }> = {
+  funnel: { label: 'Funnel (leads → customers)', chart: 'funnel', params: ['groupBy'] },
+  activity: { label: 'Activity against goals', chart: 'bar', params: ['bucket'] },
+  'speed-to-lead': { label: 'Speed-to-lead and SLA', chart: 'number', params: [] },
+  'pipeline-summary': { label: 'Pipeline, coverage and win rate', chart: 'number', params: ['currency'] },
+  'pipeline-stages': { label: 'Stage conversion', chart: 'bar', params: ['currency'] },
+  'loss-reasons': { label: 'Loss reasons', chart: 'bar', params: ['currency'] },
+  hints: { label: 'What changed (hints)', chart: 'list', params: [] },
+};
+export const CHART_NAMES = Object.keys(CATALOGUE) as Chart[];
 
 export type FunnelStep = 'leads' | 'qualified' | 'opportunities' | 'won' | 'customers';
 export type FunnelRow = { step: FunnelStep; count: number; conversion: number | null; fromStart: number | null; medianDays: number | null };
@@ -13,7 +26,11 @@ type Goals = { calls: number | null; connects: number | null; emails: number | n
 export type ActivityRow = { repId: string; repName: string; bucket: string; calls: number; connects: number; emails: number; replies: number; meetingsBooked: number; meetingsHeld: number; connectRate: number | null; replyRate: number | null; goals: Goals; attainment: Goals };
 export type ActivityReport = { rows: ActivityRow[]; totals: Omit<ActivityRow, 'repId' | 'repName' | 'bucket'>; speedToLead: { clocks: number; met: number; breached: number; running: number; compliance: number | null; medianMinutes: number | null } };
 export type PipelineReport = {
+  currency: string;
+  currencies: string[];
   target: number | null;
+  targetFrom: 'quota' | 'parameter' | null;
+  quotaPeriod: string | null;
   openAmount: number;
   openDeals: number;
   created: { deals: number; amount: number };
@@ -43,6 +60,24 @@ const REPORT_PATH: Record<Chart, string> = {
 };
 
 export const useDashboards = () => useQuery({ queryKey: ['dashboards'], queryFn: () => api<{ data: Dashboard[] }>('/api/v1/dashboards') });
+
+/** Makes a dashboard, or changes one (`id` and `version` given: a stale version is a 409). */
+export function useSaveDashboard() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, version, ...body }: DashboardInput & { id?: string | undefined; version?: number | undefined }) =>
+      id ? api<Dashboard>(`/api/v1/dashboards/${id}`, { method: 'PATCH', body, headers: ifMatch(version ?? 0) }) : api<Dashboard>('/api/v1/dashboards', { method: 'POST', body }),
+    onSuccess: () => void client.invalidateQueries({ queryKey: ['dashboards'] }),
+  });
+}
+
+export function useDeleteDashboard() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api<null>(`/api/v1/dashboards/${id}`, { method: 'DELETE' }),
+    onSuccess: () => void client.invalidateQueries({ queryKey: ['dashboards'] }),
+  });
+}
 
 export function useReport<T>(chart: Chart, params: ReportParams) {
   const path = REPORT_PATH[chart];
