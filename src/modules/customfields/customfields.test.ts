@@ -164,6 +164,27 @@ describe('custom fields', () => {
     assert.equal((await refused(admin.patch(`/api/v1/custom-fields/${vat.id}`, { unique: true }), 409)).code, 'values_not_unique');
   });
 
+  test('report: records and open pipeline by the value of a picklist field', async () => {
+    const admin = await newOrg(t, 'CF breakdown');
+    const rep = await addUser(t, admin, 'rep');
+    const segment = await field(admin, { object: 'opportunity', key: 'segment', label: 'Segment', type: 'picklist', options: ['SMB', 'Enterprise'] });
+    const channels = await field(admin, { object: 'lead', key: 'channels', label: 'Channels', type: 'multi_picklist', options: ['Email', 'Phone'] });
+    const text = await field(admin, { object: 'lead', key: 'note2', label: 'Note', type: 'text' });
+    await ok(rep.post('/api/v1/opportunities', { name: 'A', amount: 1000, currency: 'EUR', custom: { segment: 'Enterprise' } }), 201);
+    await ok(rep.post('/api/v1/opportunities', { name: 'B', amount: 500, currency: 'EUR', custom: { segment: 'Enterprise' } }), 201);
+    await ok(rep.post('/api/v1/opportunities', { name: 'C', amount: 700, currency: 'USD' }), 201);
+    const report = await ok(rep.get(`/api/v1/custom-fields/${segment.id}/breakdown`));
+    assert.deepEqual(report.data, [
+      { value: 'Enterprise', records: 2, openAmounts: [{ currency: 'EUR', amount: 1500 }] },
+      { value: null, records: 1, openAmounts: [{ currency: 'USD', amount: 700 }] },
+    ]);
+    await ok(rep.post('/api/v1/leads', { lastName: 'X', custom: { channels: ['Email', 'Phone'] } }), 201);
+    await ok(rep.post('/api/v1/leads', { lastName: 'Y', custom: { channels: ['Phone'] } }), 201);
+    const byChannel = await ok(rep.get(`/api/v1/custom-fields/${channels.id}/breakdown`));
+    assert.deepEqual(byChannel.data.map((r: Json) => [r.value, r.records]), [['Email', 1], ['Phone', 2]]);
+    await refused(rep.get(`/api/v1/custom-fields/${text.id}/breakdown`));
+  });
+
   test('tenancy: another org’s fields, records and users are not reachable', async () => {
     const one = await newOrg(t, 'CF tenancy one');
     const two = await newOrg(t, 'CF tenancy two');

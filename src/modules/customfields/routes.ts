@@ -6,7 +6,7 @@ import type { Db } from '../../core/db.ts';
 import { actorOf } from '../../http/auth.ts';
 import { errorResponses, expectedVersion, idParams } from '../../http/schemas.ts';
 import { CUSTOM_OBJECTS, FIELD_TYPES, keyFromLabel } from './model.ts';
-import { createField, customSchemas, deleteField, getField, listFields, setArchived, updateField } from './service.ts';
+import { createField, customSchemas, deleteField, fieldBreakdown, getField, listFields, setArchived, updateField } from './service.ts';
 
 const TAGS = ['Custom fields'];
 
@@ -94,6 +94,24 @@ export function customFieldRoutes(app: FastifyInstance, db: Db): void {
       const field = await getField(db, actorOf(request), request.params.id);
       return reply.header('etag', etagFor(field.version)).send(field);
     },
+  });
+
+  r.get('/api/v1/custom-fields/:id/breakdown', {
+    config: { permission: 'reports:read' },
+    schema: {
+      tags: TAGS,
+      summary: 'Records by the value of a picklist, multi-picklist, checkbox or user field',
+      description: 'Live records the caller may see, counted per value (null: no value), with the open pipeline per currency for opportunity fields.',
+      params: idParams,
+      response: {
+        200: z.object({
+          field: fieldSchema,
+          data: z.array(z.object({ value: z.string().nullable(), records: z.number().int(), openAmounts: z.array(z.object({ currency: z.string(), amount: z.number().int() })) })),
+        }),
+        ...errorResponses,
+      },
+    },
+    handler: async (request) => fieldBreakdown(db, actorOf(request), request.params.id),
   });
 
   r.patch('/api/v1/custom-fields/:id', {

@@ -10,6 +10,7 @@ import { recordAudit } from '../audit/service.ts';
 import { leads } from '../leads/schema.ts';
 import { opportunities } from '../opportunities/schema.ts';
 import { users } from '../users/schema.ts';
+import { visibleRecords } from '../visibility/records.ts';
 import {
   applyChanges,
   checkValues,
@@ -378,4 +379,44 @@ export async function customSchemas(db: Db, actor: Actor): Promise<Record<Custom
 export async function usersByEmail(db: Db, actor: Actor): Promise<Map<string, string>> {
   const rows = await db.select({ id: users.id, email: users.email }).from(users).where(and(eq(users.orgId, actor.orgId), eq(users.status, 'active')));
   return new Map(rows.map((r) => [r.email.toLowerCase(), r.id]));
+}
+
+// ---- reports ------------------------------------------------------------------------------------
+
+const BREAKDOWN_TYPES: readonly FieldType[] = ['picklist', 'multi_picklist', 'checkbox', 'user'];
+const VISIBILITY_OBJECTS = { lead: 'leads', contact: 'contacts', account: 'accounts', opportunity: 'opportunities' } as const;
+
+export type BreakdownRow = { value: string | null; records: number; openAmounts: { currency: string; amount: number }[] };
+
+/**
+ * Live records of the field's type grouped by its value (each choice of a multi-picklist counts
+ * the record once), with the open pipeline per currency for opportunities: the report a picklist
+ * custom field adds. Counts only records the actor may see.
+ */
+export async function fieldBreakdown(db: Db, actor: Actor, id: string): Promise<{ field: FieldView; data: BreakdownRow[] }> {
+  assertCan(actor, 'reports:read');
+  const field = toView(await fieldRow(db, actor, id));
+  if (!BREAKDOWN_TYPES.includes(field.type)) throw validationFailed([{ field: 'id', message: 'Break down by a picklist, multi-picklist, checkbox or user field' }]);
+  if (field.archivedAt) throw conflict('The field is archived; restore it to report on it', 'field_archived');
+  const table = RECORD_TABLES[field.object];
+  const raw = sql`${table.custom}->${field.key}`;
+  const values = field.type === 'multi_picklist' ? sql`case when jsonb_typeof(${raw}) = 'array' then ${raw} else '[null]'::jsonb end` : sql`jsonb_build_array(${raw})`;
+  const deal = field.object === 'opportunity';
+  const result = await db.execute(sql`
+    select v.value #>> '{}' as value, ${deal ? sql`${opportunities.currency}` : sql`''`} as currency, count(*)::int as records,
+           ${deal ? sql`coalesce(sum(${opportunities.amount}) filter (where ${opportunities.status} = 'open'), 0)` : sql`0`}::text as open_amount
+    from ${table} cross join lateral jsonb_array_elements(${values}) as v(value)
+    where ${table.orgId} = ${actor.orgId} and ${table.deletedAt} is null and ${visibleRecords(actor, VISIBILITY_OBJECTS[field.object])}
+    group by 1, 2`);
+  const rows = (result as unknown as { rows: { value: string | null; currency: string; records: number; open_amount: string }[] }).rows;
+  const byValue = new Map<string | null, BreakdownRow>();
+  for (const row of rows) {
+    const entry = byValue.get(row.value) ?? { value: row.value, records: 0, openAmounts: [] };
+    entry.records += row.records;
+    if (deal && Number(row.open_amount) > 0) entry.openAmounts.push({ currency: row.currency, amount: Number(row.open_amount) });
+    byValue.set(row.value, entry);
+  }
+  // In the field's order of choices, then the rest (users, checkboxes), records without a value last.
+  const rank = (value: string | null) => (value === null ? Number.MAX_SAFE_INTEGER : field.options.includes(value) ? field.options.indexOf(value) : field.options.length);
+  return { field, data: [...byValue.values()].sort((a, b) => rank(a.value) - rank(b.value) || b.records - a.records) };
 }
