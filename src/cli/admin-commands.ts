@@ -5,6 +5,7 @@ import { registerImportCommands } from './import-commands.ts';
 import { registerPartnerCommands } from './partner-commands.ts';
 import { registerPeopleCommands } from './people-commands.ts';
 import { registerSeedCommand } from './seed-demo.ts';
+import { registerWebhookCommands } from './webhook-commands.ts';
 
 /** Admin and bulk commands: organisations, users, API keys, the demo seed, backup and restore. */
 export function registerAdminCommands(program: Command): void {
@@ -14,4 +15,5 @@ export function registerAdminCommands(program: Command): void {
   registerImportCommands(program);
   registerDealCommands(program);
   registerPartnerCommands(program);
+  registerWebhookCommands(program);
 }
