@@ -13,6 +13,8 @@ export const imports = pgTable(
     /** Where the upload is kept until the import ends, relative to the data directory. */
     storedPath: text('stored_path').notNull(),
     sizeBytes: bigint('size_bytes', { mode: 'number' }).notNull(),
+    /** What was uploaded: csv, or xlsx (its first sheet, converted to the CSV at storedPath; lines are sheet rows). */
+    format: text('format').notNull().default('csv'),
     delimiter: text('delimiter').notNull(),
     encoding: text('encoding').notNull(),
     /** The header as the file has it, and the lead field (or null) each column feeds. */

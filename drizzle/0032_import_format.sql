@@ -1,0 +1,1 @@
+ALTER TABLE "imports" ADD COLUMN "format" text DEFAULT 'csv' NOT NULL;
