@@ -6,6 +6,7 @@ import { recordAudit } from '../audit/service.ts';
 import type { LifecycleStage } from './model.ts';
 import { SIZE_BANDS, sizeBand } from './relationships.model.ts';
 import { accounts } from './schema.ts';
+import { visibleRecords } from '../visibility/records.ts';
 
 export type AccountBrief = { id: string; name: string; industry: string | null; employeeCount: number | null; lifecycleStage: LifecycleStage; ownerId: string | null };
 
@@ -18,9 +19,14 @@ const brief = {
   ownerId: accounts.ownerId,
 };
 
-/** A live account of the org; `field` names the request field to blame when there is none (or 404 without one). */
+/**
+ * A live account of the org; `field` names the request field to blame when there is none (or 404
+ * without one). Without `field` the account is what the request is about, so it must be one the
+ * actor may see; with one it is only referred to (a deal's account), so it must only exist.
+ */
 export async function accountBrief(db: Db, actor: Actor, id: string, field?: string): Promise<AccountBrief> {
-  const [row] = await db.select(brief).from(accounts).where(and(eq(accounts.orgId, actor.orgId), eq(accounts.id, id), isNull(accounts.deletedAt)));
+  const visible = field ? undefined : visibleRecords(actor, 'accounts');
+  const [row] = await db.select(brief).from(accounts).where(and(eq(accounts.orgId, actor.orgId), eq(accounts.id, id), isNull(accounts.deletedAt), visible));
   if (row) return row;
   throw field ? validationFailed([{ field, message: 'No such account in your organisation' }]) : notFound('Account');
 }

@@ -10,6 +10,7 @@ import { assertCan } from '../../core/roles.ts';
 import { recordAudit, recordAuditMany } from '../audit/service.ts';
 import { placeAccount, routeAccount } from '../routing/service.ts';
 import { assertActiveUser } from '../users/service.ts';
+import { visibleRecords } from '../visibility/records.ts';
 import { customFilterConditions, prepareCustomValues } from '../customfields/service.ts';
 import { createsCycle, normaliseDomain, type LifecycleStage } from './model.ts';
 import { accounts, contacts } from './schema.ts';
@@ -109,11 +110,11 @@ export async function createAccount(db: Db, actor: Actor, input: AccountFields &
 
 export async function getAccount(db: Db, actor: Actor, id: string): Promise<AccountView & { contacts: ContactView[]; children: AccountView[] }> {
   assertCan(actor, 'records:read');
-  const [row] = await db.select().from(accounts).where(and(eq(accounts.orgId, actor.orgId), eq(accounts.id, id)));
+  const [row] = await db.select().from(accounts).where(and(eq(accounts.orgId, actor.orgId), eq(accounts.id, id), visibleRecords(actor, 'accounts')));
   if (!row) throw notFound('Account');
   const [people, children] = await Promise.all([
-    db.select().from(contacts).where(and(eq(contacts.orgId, actor.orgId), eq(contacts.accountId, id), isNull(contacts.deletedAt))).orderBy(asc(contacts.lastName)),
-    db.select().from(accounts).where(and(eq(accounts.orgId, actor.orgId), eq(accounts.parentAccountId, id), isNull(accounts.deletedAt))).orderBy(asc(accounts.name)),
+    db.select().from(contacts).where(and(eq(contacts.orgId, actor.orgId), eq(contacts.accountId, id), isNull(contacts.deletedAt), visibleRecords(actor, 'contacts'))).orderBy(asc(contacts.lastName)),
+    db.select().from(accounts).where(and(eq(accounts.orgId, actor.orgId), eq(accounts.parentAccountId, id), isNull(accounts.deletedAt), visibleRecords(actor, 'accounts'))).orderBy(asc(accounts.name)),
   ]);
   return { ...toAccountView(row), contacts: people.map(toContactView), children: children.map(toAccountView) };
 }
@@ -146,7 +147,7 @@ async function listByName<Row extends { id: string }>(
 
 export async function listAccounts(db: Db, actor: Actor, filter: ListFilter & { lifecycleStage?: LifecycleStage | undefined }) {
   assertCan(actor, 'records:read');
-  const conditions: SQL[] = [eq(accounts.orgId, actor.orgId), isNull(accounts.deletedAt)];
+  const conditions: SQL[] = [eq(accounts.orgId, actor.orgId), isNull(accounts.deletedAt), visibleRecords(actor, 'accounts')];
   if (filter.q?.trim()) conditions.push(ilike(accounts.searchText, likePattern(filter.q.trim())));
   if (filter.ownerId) conditions.push(eq(accounts.ownerId, filter.ownerId));
   if (filter.lifecycleStage) conditions.push(eq(accounts.lifecycleStage, filter.lifecycleStage));
@@ -157,7 +158,7 @@ export async function listAccounts(db: Db, actor: Actor, filter: ListFilter & { 
 
 export async function listContacts(db: Db, actor: Actor, filter: ListFilter & { accountId?: string | undefined }) {
   assertCan(actor, 'records:read');
-  const conditions: SQL[] = [eq(contacts.orgId, actor.orgId), isNull(contacts.deletedAt)];
+  const conditions: SQL[] = [eq(contacts.orgId, actor.orgId), isNull(contacts.deletedAt), visibleRecords(actor, 'contacts')];
   if (filter.q?.trim()) conditions.push(ilike(contacts.searchText, likePattern(filter.q.trim())));
   if (filter.ownerId) conditions.push(eq(contacts.ownerId, filter.ownerId));
   if (filter.accountId) conditions.push(eq(contacts.accountId, filter.accountId));
@@ -172,7 +173,7 @@ export async function updateAccount(db: Db, actor: Actor, id: string, changes: A
   if (fields.name !== undefined && !fields.name) throw validationFailed([{ field: 'name', message: 'An account needs a name' }]);
   return db.transaction(async (tx) => {
     const where = and(eq(accounts.orgId, actor.orgId), eq(accounts.id, id));
-    const [row] = await tx.select().from(accounts).where(and(where, isNull(accounts.deletedAt))).for('update');
+    const [row] = await tx.select().from(accounts).where(and(where, isNull(accounts.deletedAt), visibleRecords(actor, 'accounts'))).for('update');
     if (!row) throw notFound('Account');
     assertVersion(expected, row.version);
     if (fields.ownerId && fields.ownerId !== row.ownerId) await assertActiveUser(tx, actor, fields.ownerId, 'ownerId');
@@ -196,7 +197,7 @@ export async function deleteAccount(db: Db, actor: Actor, id: string): Promise<v
     const [row] = await tx
       .update(accounts)
       .set({ deletedAt: new Date(), version: sql`${accounts.version} + 1`, updatedAt: new Date() })
-      .where(and(eq(accounts.orgId, actor.orgId), eq(accounts.id, id), isNull(accounts.deletedAt)))
+      .where(and(eq(accounts.orgId, actor.orgId), eq(accounts.id, id), isNull(accounts.deletedAt), visibleRecords(actor, 'accounts')))
       .returning({ id: accounts.id });
     if (!row) throw notFound('Account');
     await recordAudit(tx, actor, { entityType: 'account', entityId: id, action: 'delete' });
@@ -222,7 +223,7 @@ export async function createContact(db: Db, actor: Actor, input: ContactFields &
 
 export async function getContact(db: Db, actor: Actor, id: string): Promise<ContactView> {
   assertCan(actor, 'records:read');
-  const [row] = await db.select().from(contacts).where(and(eq(contacts.orgId, actor.orgId), eq(contacts.id, id)));
+  const [row] = await db.select().from(contacts).where(and(eq(contacts.orgId, actor.orgId), eq(contacts.id, id), visibleRecords(actor, 'contacts')));
   if (!row) throw notFound('Contact');
   return toContactView(row);
 }
@@ -232,7 +233,7 @@ export async function updateContact(db: Db, actor: Actor, id: string, changes: C
   const { custom: customInput, ...fields } = tidy(changes);
   return db.transaction(async (tx) => {
     const where = and(eq(contacts.orgId, actor.orgId), eq(contacts.id, id));
-    const [row] = await tx.select().from(contacts).where(and(where, isNull(contacts.deletedAt))).for('update');
+    const [row] = await tx.select().from(contacts).where(and(where, isNull(contacts.deletedAt), visibleRecords(actor, 'contacts'))).for('update');
     if (!row) throw notFound('Contact');
     assertVersion(expected, row.version);
     if (fields.ownerId && fields.ownerId !== row.ownerId) await assertActiveUser(tx, actor, fields.ownerId, 'ownerId');
@@ -254,7 +255,7 @@ export async function deleteContact(db: Db, actor: Actor, id: string): Promise<v
     const [row] = await tx
       .update(contacts)
       .set({ deletedAt: new Date(), version: sql`${contacts.version} + 1`, updatedAt: new Date() })
-      .where(and(eq(contacts.orgId, actor.orgId), eq(contacts.id, id), isNull(contacts.deletedAt)))
+      .where(and(eq(contacts.orgId, actor.orgId), eq(contacts.id, id), isNull(contacts.deletedAt), visibleRecords(actor, 'contacts')))
       .returning({ id: contacts.id });
     if (!row) throw notFound('Contact');
     await recordAudit(tx, actor, { entityType: 'contact', entityId: id, action: 'delete' });
@@ -319,7 +320,7 @@ const CANDIDATE_CAP = 5000;
 /** Contacts sharing an email, a phone ending or a first and last name, for the duplicates rules to confirm. */
 export async function contactDuplicateCandidates(db: Db, actor: Actor) {
   assertCan(actor, 'records:read');
-  const live = and(eq(contacts.orgId, actor.orgId), isNull(contacts.deletedAt));
+  const live = and(eq(contacts.orgId, actor.orgId), isNull(contacts.deletedAt), visibleRecords(actor, 'contacts'));
   const emailKey = sql<string>`lower(${contacts.email})`;
   const sameEmail = await db
     .select({ value: emailKey, ids: sql<string[]>`array_agg(${contacts.id} order by ${contacts.createdAt}, ${contacts.id})` })
@@ -371,7 +372,7 @@ export async function contactDuplicateCandidates(db: Db, actor: Actor) {
 /** Accounts sharing a domain, and pairs with similar names (pg_trgm similarity among names starting with the same word). */
 export async function accountDuplicateCandidates(db: Db, actor: Actor, minSimilarity: number) {
   assertCan(actor, 'records:read');
-  const live = and(eq(accounts.orgId, actor.orgId), isNull(accounts.deletedAt));
+  const live = and(eq(accounts.orgId, actor.orgId), isNull(accounts.deletedAt), visibleRecords(actor, 'accounts'));
   const domainKey = sql<string>`lower(${accounts.domain})`;
   const sameDomain = await db
     .select({ value: domainKey, ids: sql<string[]>`array_agg(${accounts.id} order by ${accounts.createdAt}, ${accounts.id})` })
@@ -386,7 +387,7 @@ export async function accountDuplicateCandidates(db: Db, actor: Actor, minSimila
     with blocked as (
       select ${accounts.id} as id, ${accounts.name} as name, ${companyFirstWordSql(accounts.name)} as block
       from ${accounts}
-      where ${accounts.orgId} = ${actor.orgId} and ${accounts.deletedAt} is null
+      where ${accounts.orgId} = ${actor.orgId} and ${accounts.deletedAt} is null and ${visibleRecords(actor, 'accounts')}
     )
     select a.id as a, b.id as b, similarity(lower(a.name), lower(b.name)) as similarity, a.name as name
     from blocked a join blocked b on b.block = a.block and b.id > a.id
@@ -401,14 +402,14 @@ export async function accountDuplicateCandidates(db: Db, actor: Actor, minSimila
 /** Whole accounts, trash included; `lock` holds them for the caller's merge (or undo) transaction. */
 export async function accountSnapshots(db: Db, actor: Actor, ids: string[], lock = false): Promise<AccountView[]> {
   if (ids.length === 0) return [];
-  const query = db.select().from(accounts).where(and(eq(accounts.orgId, actor.orgId), inArray(accounts.id, ids)));
+  const query = db.select().from(accounts).where(and(eq(accounts.orgId, actor.orgId), inArray(accounts.id, ids), visibleRecords(actor, 'accounts')));
   return (lock ? await query.for('update') : await query).map(toAccountView);
 }
 
 /** Whole contacts, trash included; `lock` holds them for the caller's merge (or undo) transaction. */
 export async function contactSnapshots(db: Db, actor: Actor, ids: string[], lock = false): Promise<ContactView[]> {
   if (ids.length === 0) return [];
-  const query = db.select().from(contacts).where(and(eq(contacts.orgId, actor.orgId), inArray(contacts.id, ids)));
+  const query = db.select().from(contacts).where(and(eq(contacts.orgId, actor.orgId), inArray(contacts.id, ids), visibleRecords(actor, 'contacts')));
   return (lock ? await query.for('update') : await query).map(toContactView);
 }
 

@@ -11,6 +11,7 @@ import { recordAudit, recordAuditMany } from '../audit/service.ts';
 import { ownerChangedByHand, placeLead, routeLead } from '../routing/service.ts';
 import { recomputeLeadScore } from '../scoring/service.ts';
 import { assertActiveUser } from '../users/service.ts';
+import { visibleRecords } from '../visibility/records.ts';
 import { customFilterConditions, prepareCustomValues } from '../customfields/service.ts';
 import { assertStatusChange, statusChangeFields, type LifecycleInput } from './lifecycle-service.ts';
 import { identifiesSomeone, parseSort, statusChangeProblem, tidyLeadInput, type LeadSort, type LeadSortKey, type LeadStatus } from './model.ts';
@@ -105,6 +106,8 @@ function auditable(row: LeadRow): Record<string, unknown> {
 }
 
 const byId = (actor: Actor, id: string) => and(eq(leads.orgId, actor.orgId), eq(leads.id, id));
+/** A lead the actor may see and edit (visibility/records.ts): anything else is a 404. */
+const visibleById = (actor: Actor, id: string) => and(byId(actor, id), visibleRecords(actor, 'leads'));
 
 export async function createLead(db: Db, actor: Actor, input: LeadFields & LifecycleInput & CustomInput): Promise<LeadView> {
   assertCan(actor, 'records:write');
@@ -130,7 +133,7 @@ export async function createLead(db: Db, actor: Actor, input: LeadFields & Lifec
 
 export async function getLead(db: Db, actor: Actor, id: string): Promise<LeadView> {
   assertCan(actor, 'records:read');
-  const [row] = await db.select().from(leads).where(byId(actor, id));
+  const [row] = await db.select().from(leads).where(visibleById(actor, id));
   if (!row) throw notFound('Lead');
   return toLeadView(row);
 }
@@ -165,7 +168,7 @@ const SORT_COLUMNS = {
 const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 export function leadConditions(actor: Actor, filter: Omit<LeadFilter, 'sort' | 'cursor' | 'limit'>): SQL[] {
-  const conditions: SQL[] = [eq(leads.orgId, actor.orgId)];
+  const conditions: SQL[] = [eq(leads.orgId, actor.orgId), visibleRecords(actor, 'leads')];
   conditions.push(filter.deleted ? isNotNull(leads.deletedAt) : isNull(leads.deletedAt));
   if (filter.status?.length) conditions.push(filter.status.length === 1 ? eq(leads.status, filter.status[0]!) : inArray(leads.status, filter.status));
   if (filter.ownerId) conditions.push(eq(leads.ownerId, filter.ownerId));
@@ -219,7 +222,7 @@ export async function updateLead(db: Db, actor: Actor, id: string, changes: Lead
   assertCan(actor, 'records:write');
   const { disqualifiedReason, custom: customInput, ...fields } = tidyLeadInput(changes);
   return db.transaction(async (tx) => {
-    const [row] = await tx.select().from(leads).where(and(byId(actor, id), isNull(leads.deletedAt))).for('update');
+    const [row] = await tx.select().from(leads).where(and(visibleById(actor, id), isNull(leads.deletedAt))).for('update');
     if (!row) throw notFound('Lead');
     assertVersion(expected, row.version);
     if (!identifiesSomeone({ ...row, ...fields })) {
@@ -245,7 +248,7 @@ async function setDeleted(db: Db, actor: Actor, id: string, deleted: boolean): P
     const [row] = await tx
       .select()
       .from(leads)
-      .where(and(byId(actor, id), deleted ? isNull(leads.deletedAt) : isNotNull(leads.deletedAt)))
+      .where(and(visibleById(actor, id), deleted ? isNull(leads.deletedAt) : isNotNull(leads.deletedAt)))
       .for('update');
     if (!row) throw notFound(deleted ? 'Lead' : 'Deleted lead');
     const [updated] = await tx
@@ -277,7 +280,7 @@ export async function bulkUpdateLeads(db: Db, actor: Actor, ids: string[], chang
     let before = await tx
       .select({ id: leads.id, ownerId: leads.ownerId, status: leads.status })
       .from(leads)
-      .where(and(eq(leads.orgId, actor.orgId), inArray(leads.id, ids), isNull(leads.deletedAt)))
+      .where(and(eq(leads.orgId, actor.orgId), inArray(leads.id, ids), isNull(leads.deletedAt), visibleRecords(actor, 'leads')))
       .for('update');
     if (change.action === 'status') {
       // All or nothing: one lead the lifecycle refuses stops the whole change.
@@ -331,7 +334,7 @@ export async function reassignLeadsOfOwner(db: Db, actor: Actor, fromUserId: str
 
 /** A live lead locked for the caller's conversion transaction (404 when missing or in the trash). */
 export async function lockLead(tx: Db, actor: Actor, id: string): Promise<LeadView> {
-  const [row] = await tx.select().from(leads).where(and(byId(actor, id), isNull(leads.deletedAt))).for('update');
+  const [row] = await tx.select().from(leads).where(and(visibleById(actor, id), isNull(leads.deletedAt))).for('update');
   if (!row) throw notFound('Lead');
   return toLeadView(row);
 }
@@ -382,7 +385,7 @@ const CANDIDATE_CAP = 5000;
  */
 export async function leadDuplicateCandidates(db: Db, actor: Actor, minSimilarity: number) {
   assertCan(actor, 'records:read');
-  const live = and(eq(leads.orgId, actor.orgId), isNull(leads.deletedAt));
+  const live = and(eq(leads.orgId, actor.orgId), isNull(leads.deletedAt), visibleRecords(actor, 'leads'));
   const emailKey = sql<string>`lower(${leads.email})`;
   const sameEmail = await db
     .select({ value: emailKey, ids: sql<string[]>`array_agg(${leads.id} order by ${leads.createdAt}, ${leads.id})` })
@@ -432,7 +435,7 @@ export async function leadDuplicateCandidates(db: Db, actor: Actor, minSimilarit
       select ${leads.id} as id, ${leads.company} as company,
              lower(${leads.firstName}) || '|' || lower(${leads.lastName}) || '|' || ${companyFirstWordSql(leads.company)} as block
       from ${leads}
-      where ${leads.orgId} = ${actor.orgId} and ${leads.deletedAt} is null and ${leads.company} <> ''
+      where ${leads.orgId} = ${actor.orgId} and ${leads.deletedAt} is null and ${leads.company} <> '' and ${visibleRecords(actor, 'leads')}
     )
     select a.id as a, b.id as b, similarity(lower(a.company), lower(b.company)) as similarity, a.company as company
     from blocked a join blocked b on b.block = a.block and b.id > a.id
@@ -447,7 +450,7 @@ export async function leadDuplicateCandidates(db: Db, actor: Actor, minSimilarit
 /** Whole leads, trash included; `lock` holds them for the caller's merge (or undo) transaction. */
 export async function leadSnapshots(db: Db, actor: Actor, ids: string[], lock = false): Promise<LeadView[]> {
   if (ids.length === 0) return [];
-  const query = db.select().from(leads).where(and(eq(leads.orgId, actor.orgId), inArray(leads.id, ids)));
+  const query = db.select().from(leads).where(and(eq(leads.orgId, actor.orgId), inArray(leads.id, ids), visibleRecords(actor, 'leads')));
   return (lock ? await query.for('update') : await query).map(toLeadView);
 }
 

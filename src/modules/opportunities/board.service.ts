@@ -1,9 +1,11 @@
-import { and, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { Actor } from '../../core/actor.ts';
 import type { Db } from '../../core/db.ts';
 import { encodeCursor } from '../../core/cursor.ts';
 import { assertCan } from '../../core/roles.ts';
 import { accountNames } from '../accounts/service.ts';
+import { getOrgSettings } from '../orgs/settings-service.ts';
+import { visibleRecords } from '../visibility/records.ts';
 import { boardSortFor } from './model.ts';
 import { getPipeline, type StageView } from './pipelines.service.ts';
 import { opportunities, pipelines, pipelineStages, stageTotals } from './schema.ts';
@@ -66,7 +68,8 @@ export async function pipelineBoard(
   options: { perStage: number; ownerId?: string | undefined },
 ): Promise<{ pipeline: { id: string; name: string; kind: string }; columns: BoardColumn[] }> {
   assertCan(actor, 'records:read');
-  const owner = options.ownerId ? sql`and o.owner_id = ${options.ownerId}` : sql``;
+  const visible = visibleRecords(actor, 'opportunities', { ownerId: sql`o.owner_id`, accountId: sql`o.account_id` });
+  const owner = options.ownerId ? sql`and o.owner_id = ${options.ownerId} and ${visible}` : sql`and ${visible}`;
   const take = options.perStage + 1;
   const columns = sql`o.id, o.name, o.account_id, o.owner_id, o.amount::float8 as amount, o.currency, o.close_date::text as close_date, o.probability,
     o.forecast_category, o.status, to_char(o.stage_entered_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as stage_entered_at, o.next_step, o.version`;
@@ -165,6 +168,24 @@ export type StageSummary = {
 export async function pipelineSummary(db: Db, actor: Actor, pipelineId: string, options: { ownerId?: string | undefined }): Promise<StageSummary[]> {
   assertCan(actor, 'records:read');
   const pipeline = await getPipeline(db, actor, pipelineId);
+  // The kept totals count every deal; someone who sees only some deals gets theirs added up.
+  const settings = await getOrgSettings(db, actor);
+  if (actor.role !== 'admin' && settings.recordVisibility.opportunities !== 'everyone') {
+    const conditions = [eq(opportunities.orgId, actor.orgId), eq(opportunities.pipelineId, pipelineId), isNull(opportunities.deletedAt), visibleRecords(actor, 'opportunities')];
+    if (options.ownerId) conditions.push(eq(opportunities.ownerId, options.ownerId));
+    const visibleSums = await db
+      .select({
+        stageId: opportunities.stageId,
+        currency: opportunities.currency,
+        count: sql<number>`count(*)::int`,
+        amount: sql<string>`sum(${opportunities.amount})`,
+        weighted: sql<string>`round(sum(${opportunities.amount} * ${opportunities.probability}) / 100.0)`,
+      })
+      .from(opportunities)
+      .where(and(...conditions))
+      .groupBy(opportunities.stageId, opportunities.currency);
+    return summarise(pipeline.stages, visibleSums);
+  }
   const conditions = [eq(stageTotals.orgId, actor.orgId), inArray(stageTotals.stageId, pipeline.stages.map((s) => s.id)), gt(stageTotals.deals, 0)];
   if (options.ownerId) conditions.push(eq(stageTotals.ownerKey, options.ownerId));
   const sums = await db
@@ -178,7 +199,11 @@ export async function pipelineSummary(db: Db, actor: Actor, pipelineId: string, 
     .from(stageTotals)
     .where(and(...conditions))
     .groupBy(stageTotals.stageId, stageTotals.currency);
-  return pipeline.stages.map((stage) => {
+  return summarise(pipeline.stages, sums);
+}
+
+function summarise(stages: StageView[], sums: { stageId: string; currency: string; count: number; amount: string; weighted: string }[]): StageSummary[] {
+  return stages.map((stage) => {
     const rows = sums.filter((r) => r.stageId === stage.id).map((r) => ({ currency: r.currency, count: r.count, amount: Number(r.amount), weighted: Number(r.weighted) }));
     rows.sort((a, b) => b.amount - a.amount);
     return { stageId: stage.id, count: rows.reduce((n, r) => n + r.count, 0), totals: rows.map(({ currency, amount, weighted }) => ({ currency, amount, weighted })) };

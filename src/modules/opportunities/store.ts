@@ -9,6 +9,7 @@ import { approvalStanding, neededApprovals, type ApprovalKind, type ApprovalLeve
 import type { Billing } from './line-items.model.ts';
 import type { OpportunitySource, OpportunityStatus, PartnerRole } from './model.ts';
 import type { ForecastCategory } from './pipelines.model.ts';
+import { visibleRecords } from '../visibility/records.ts';
 import { approvalRequests, lineItems, opportunities, opportunityContacts, opportunityHistory } from './schema.ts';
 
 export type OpportunityRow = typeof opportunities.$inferSelect;
@@ -96,15 +97,18 @@ export function auditable(row: OpportunityRow): Record<string, unknown> {
 
 export const opportunityKey = (actor: Actor, id: string) => and(eq(opportunities.orgId, actor.orgId), eq(opportunities.id, id));
 
+/** A deal the actor may see and edit (visibility/records.ts): anything else is a 404. */
+const visibleOpportunity = (actor: Actor, id: string) => and(opportunityKey(actor, id), visibleRecords(actor, 'opportunities'));
+
 /** A live deal, locked for the caller's transaction. */
 export async function lockOpportunity(tx: Db, actor: Actor, id: string): Promise<OpportunityRow> {
-  const [row] = await tx.select().from(opportunities).where(opportunityKey(actor, id)).for('update');
+  const [row] = await tx.select().from(opportunities).where(visibleOpportunity(actor, id)).for('update');
   if (!row || row.deletedAt) throw notFound('Opportunity');
   return row;
 }
 
 export async function readOpportunity(db: Db, actor: Actor, id: string): Promise<OpportunityRow> {
-  const [row] = await db.select().from(opportunities).where(opportunityKey(actor, id));
+  const [row] = await db.select().from(opportunities).where(visibleOpportunity(actor, id));
   if (!row || row.deletedAt) throw notFound('Opportunity');
   return row;
 }
