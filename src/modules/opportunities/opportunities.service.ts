@@ -39,7 +39,6 @@ import {
   type OpportunityRow,
   type OpportunityView,
 } from './store.ts';
-import { visibleRecords } from '../visibility/records.ts';
 import type { DealApprovals } from './approvals.service.ts';
 import { dealContacts, type DealContactView } from './deal-contacts.service.ts';
 
@@ -249,7 +248,7 @@ export type OpportunityFilter = {
 const SORT_COLUMNS = { closeDate: opportunities.closeDate, amount: opportunities.amount, name: opportunities.name, updatedAt: opportunities.updatedAt } as const;
 
 export function opportunityConditions(actor: Actor, filter: Omit<OpportunityFilter, 'sort' | 'cursor' | 'limit'>): SQL[] {
-  const conditions: SQL[] = [eq(opportunities.orgId, actor.orgId), isNull(opportunities.deletedAt), visibleRecords(actor, 'opportunities')];
+  const conditions: SQL[] = [eq(opportunities.orgId, actor.orgId), isNull(opportunities.deletedAt)];
   if (filter.pipelineId) conditions.push(eq(opportunities.pipelineId, filter.pipelineId));
   if (filter.stageId) conditions.push(eq(opportunities.stageId, filter.stageId));
   if (filter.status?.length) conditions.push(inArray(opportunities.status, filter.status));

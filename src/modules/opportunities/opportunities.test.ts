@@ -67,6 +67,42 @@ describe('pipelines', () => {
   });
 });
 
+describe('archiving a pipeline', () => {
+  test('refused while open deals sit in it or as the only one of its kind; archived, it takes no new deals; restored, it does', async () => {
+    const org = await newOrg(t, 'Archive');
+    const rep = await addUser(t, org, 'rep');
+    const [main] = await pipelinesOf(org);
+    const onlyOne = await org.post(`/api/v1/pipelines/${main!.id}/archive`, {});
+    assert.equal(onlyOne.statusCode, 409);
+    assert.equal(onlyOne.json().code, 'last_pipeline_of_kind');
+
+    const stages = main!.stages.map(({ name, probability, outcome, gates, forecastCategory }) => ({ name, probability, outcome, gates, forecastCategory }));
+    const spring = (await org.post('/api/v1/pipelines', { name: 'Spring campaign', kind: 'new_business', stages })).json() as Pipeline;
+    const deal = await newDeal(org, { pipelineId: spring.id });
+    const busy = await org.post(`/api/v1/pipelines/${spring.id}/archive`, {});
+    assert.equal(busy.statusCode, 409);
+    assert.equal(busy.json().code, 'pipeline_has_open_deals');
+    assert.equal((await rep.post(`/api/v1/pipelines/${spring.id}/archive`, {})).statusCode, 403);
+
+    const lost = stageNamed(spring, 'Closed lost');
+    const closed = await org.post(`/api/v1/opportunities/${deal.id}/move`, { stageId: lost.id, lossReason: 'No budget this spring' });
+    assert.equal(closed.statusCode, 200, closed.body);
+    const archived = await org.post(`/api/v1/pipelines/${spring.id}/archive`, {});
+    assert.equal(archived.statusCode, 200, archived.body);
+    assert.equal(archived.json().archived, true);
+    assert.equal((await pipelinesOf(org)).find((p) => p.id === spring.id)!.name, 'Spring campaign', 'still listed, for its closed deals');
+    const refused = await org.post('/api/v1/opportunities', { name: 'Late', currency: 'EUR', pipelineId: spring.id });
+    assert.equal(refused.statusCode, 400);
+    assert.equal(refused.json().errors[0].field, 'pipelineId');
+    assert.equal((await org.get(`/api/v1/opportunities/${deal.id}`)).json().stageId, lost.id, 'its closed deal keeps its history');
+    const audit = (await org.get(`/api/v1/audit-log/pipeline/${spring.id}`)).json().data as { action: string }[];
+    assert.ok(audit.some((e) => e.action === 'archive'));
+
+    assert.equal((await org.post(`/api/v1/pipelines/${spring.id}/restore`, {})).json().archived, false);
+    await newDeal(org, { pipelineId: spring.id });
+  });
+});
+
 describe('deals and the board', () => {
   test('a deal starts in the first open stage of the pipeline its source implies, in the org currency by default', async () => {
     const deal = await newDeal(admin, { currency: undefined });

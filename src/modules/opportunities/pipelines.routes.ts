@@ -7,7 +7,7 @@ import { actorOf } from '../../http/auth.ts';
 import { errorResponses, expectedVersion, idParams } from '../../http/schemas.ts';
 import { pipelineBoard, pipelineSummary } from './board.service.ts';
 import { PIPELINE_KINDS } from './pipelines.model.ts';
-import { createPipeline, getPipeline, listPipelines, updatePipeline } from './pipelines.service.ts';
+import { createPipeline, getPipeline, listPipelines, setPipelineArchived, updatePipeline } from './pipelines.service.ts';
 import { getDealPolicy, updateDealPolicy, type DealPolicyView } from './policies.service.ts';
 import { boardSchema, currency, dealPolicySchema, pipelineSchema, stageInput, summarySchema } from './schemas.ts';
 
@@ -72,6 +72,22 @@ export function pipelineRoutes(app: FastifyInstance, db: Db): void {
       return reply.header('etag', etagFor(pipeline.version)).send(pipeline);
     },
   });
+
+  for (const [action, archived] of [['archive', true], ['restore', false]] as const) {
+    r.post(`/api/v1/pipelines/:id/${action}`, {
+      config: { permission: 'pipelines:manage' },
+      schema: {
+        tags: TAGS,
+        summary: archived ? 'Archive a pipeline (admins)' : 'Bring an archived pipeline back (admins)',
+        description: archived
+          ? 'An archived pipeline takes no new deals and leaves the pickers; its closed deals stay in reports. 409 `pipeline_has_open_deals` while open deals sit in it; 409 `last_pipeline_of_kind` for the only active pipeline of its kind.'
+          : 'The pipeline takes new deals again.',
+        params: idParams,
+        response: { 200: pipelineSchema, ...errorResponses },
+      },
+      handler: async (request) => setPipelineArchived(db, actorOf(request), request.params.id, archived),
+    });
+  }
 
   r.get('/api/v1/pipelines/:id/board', {
     config: { permission: 'records:read' },

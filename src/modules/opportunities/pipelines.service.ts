@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { Actor } from '../../core/actor.ts';
 import { assertVersion, type ExpectedVersion } from '../../core/concurrency.ts';
 import type { Db } from '../../core/db.ts';
@@ -20,7 +20,7 @@ export type StageView = {
   gates: GateRequirement[];
 };
 
-export type PipelineView = { id: string; name: string; kind: PipelineKind; position: number; version: number; stages: StageView[] };
+export type PipelineView = { id: string; name: string; kind: PipelineKind; position: number; version: number; archived: boolean; stages: StageView[] };
 
 type StageRow = typeof pipelineStages.$inferSelect;
 
@@ -77,7 +77,7 @@ export async function listPipelines(db: Db, actor: Actor): Promise<PipelineView[
   await ensurePipelines(db, actor.orgId);
   const rows = await db.select().from(pipelines).where(eq(pipelines.orgId, actor.orgId)).orderBy(asc(pipelines.position), asc(pipelines.name));
   const stages = await stagesOf(db, actor.orgId, rows.map((r) => r.id));
-  return rows.map((row) => ({ id: row.id, name: row.name, kind: row.kind as PipelineKind, position: row.position, version: row.version, stages: stages.get(row.id)! }));
+  return rows.map((row) => ({ ...pipelineFields(row), stages: stages.get(row.id)! }));
 }
 
 /** A pipeline with its stages in one round trip: every move and every board reads it. */
@@ -92,16 +92,25 @@ export async function getPipeline(db: Db, actor: Actor, id: string): Promise<Pip
   const row = rows[0]?.pipeline;
   if (!row) throw notFound('Pipeline');
   const stages = rows.flatMap((r) => (r.stage ? [toStageView(r.stage)] : []));
-  return { id: row.id, name: row.name, kind: row.kind as PipelineKind, position: row.position, version: row.version, stages };
+  return { ...pipelineFields(row), stages };
 }
 
-/** The org's first pipeline of a kind: where renewals and expansions go. */
+const pipelineFields = (row: typeof pipelines.$inferSelect) => ({
+  id: row.id,
+  name: row.name,
+  kind: row.kind as PipelineKind,
+  position: row.position,
+  version: row.version,
+  archived: row.archivedAt !== null,
+});
+
+/** The org's first active pipeline of a kind: where renewals and expansions go. */
 export async function pipelineOfKind(db: Db, actor: Actor, kind: PipelineKind): Promise<PipelineView> {
   await ensurePipelines(db, actor.orgId);
   const [row] = await db
     .select({ id: pipelines.id })
     .from(pipelines)
-    .where(and(eq(pipelines.orgId, actor.orgId), eq(pipelines.kind, kind)))
+    .where(and(eq(pipelines.orgId, actor.orgId), eq(pipelines.kind, kind), isNull(pipelines.archivedAt)))
     .orderBy(asc(pipelines.position))
     .limit(1);
   if (!row) throw validationFailed([{ field: 'pipelineId', message: `Your organisation has no ${kind.replace('_', ' ')} pipeline` }]);
@@ -199,12 +208,50 @@ export async function updatePipeline(
 }
 
 /**
+ * Archives a pipeline or brings it back. An archived pipeline takes no new deals and leaves the
+ * pickers; its closed deals stay in reports. Refused while open deals sit in it (move or close
+ * them first), or when it is the last active pipeline of its kind, which conversions, renewals and
+ * partner registrations need somewhere to go.
+ */
+export async function setPipelineArchived(db: Db, actor: Actor, id: string, archived: boolean): Promise<PipelineView> {
+  assertCan(actor, 'pipelines:manage');
+  await db.transaction(async (tx) => {
+    const where = and(eq(pipelines.orgId, actor.orgId), eq(pipelines.id, id));
+    const [row] = await tx.select().from(pipelines).where(where).for('update');
+    if (!row) throw notFound('Pipeline');
+    if ((row.archivedAt !== null) === archived) return;
+    if (archived) {
+      const [open] = await tx
+        .select({ n: sql<number>`count(*)::int` })
+        .from(opportunities)
+        .innerJoin(pipelineStages, and(eq(pipelineStages.orgId, opportunities.orgId), eq(pipelineStages.id, opportunities.stageId)))
+        .where(and(eq(opportunities.orgId, actor.orgId), eq(opportunities.pipelineId, id), eq(pipelineStages.outcome, 'open'), isNull(opportunities.deletedAt)));
+      if (open!.n > 0) throw conflict(`${open!.n} open deal(s) are in "${row.name}"; move or close them before archiving it`, 'pipeline_has_open_deals');
+      const [other] = await tx
+        .select({ id: pipelines.id })
+        .from(pipelines)
+        .where(and(eq(pipelines.orgId, actor.orgId), eq(pipelines.kind, row.kind), ne(pipelines.id, id), isNull(pipelines.archivedAt)))
+        .limit(1);
+      if (!other) throw conflict(`"${row.name}" is your only active ${row.kind.replace('_', ' ')} pipeline; add another before archiving it`, 'last_pipeline_of_kind');
+    }
+    await tx.update(pipelines).set({ archivedAt: archived ? new Date() : null, version: row.version + 1 }).where(where);
+    await recordAudit(tx, actor, { entityType: 'pipeline', entityId: id, action: archived ? 'archive' : 'restore', before: { archived: !archived }, after: { archived } });
+  });
+  return getPipeline(db, actor, id);
+}
+
+/**
  * The org's partner pipeline, made from the default partner stages if an admin has removed it:
  * approved partner registrations always have somewhere to go. Run it in the caller's transaction.
  */
 export async function ensurePartnerPipeline(tx: Db, actor: Actor): Promise<PipelineView> {
   await ensurePipelines(tx, actor.orgId);
-  const [row] = await tx.select({ id: pipelines.id }).from(pipelines).where(and(eq(pipelines.orgId, actor.orgId), eq(pipelines.kind, 'partner'))).orderBy(asc(pipelines.position)).limit(1);
+  const [row] = await tx
+    .select({ id: pipelines.id })
+    .from(pipelines)
+    .where(and(eq(pipelines.orgId, actor.orgId), eq(pipelines.kind, 'partner'), isNull(pipelines.archivedAt)))
+    .orderBy(asc(pipelines.position))
+    .limit(1);
   if (row) return getPipeline(tx, actor, row.id);
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`partner-pipeline:${actor.orgId}`}))`);
   const template = DEFAULT_PIPELINES.find((p) => p.kind === 'partner')!;

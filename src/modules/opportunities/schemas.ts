@@ -29,7 +29,15 @@ export const stageSchema = z
   .meta({ id: 'Stage' });
 
 export const pipelineSchema = z
-  .object({ id: z.uuid(), name: z.string(), kind: z.enum(PIPELINE_KINDS), position: z.number().int(), version: z.number().int(), stages: z.array(stageSchema) })
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    kind: z.enum(PIPELINE_KINDS),
+    position: z.number().int(),
+    version: z.number().int(),
+    archived: z.boolean().describe('Archived pipelines take no new deals; their closed deals stay in reports'),
+    stages: z.array(stageSchema),
+  })
   .meta({ id: 'Pipeline' });
 
 export const stageInput = z.strictObject({

@@ -24,7 +24,8 @@ export function BoardPage() {
   const [creating, setCreating] = useState(false);
   if (pipelines.isPending) return <Spinner label="Loading pipelines…" />;
   if (pipelines.isError) return <Notice>{errorMessage(pipelines.error)}</Notice>;
-  const pipeline = pipelines.data.find((p) => p.id === params.get('pipeline')) ?? pipelines.data[0]!;
+  // Archived pipelines stay viewable (their closed deals) when asked for; the default is an active one.
+  const pipeline = pipelines.data.find((p) => p.id === params.get('pipeline')) ?? pipelines.data.find((p) => !p.archived) ?? pipelines.data[0]!;
   const view = params.get('view') === 'table' ? 'table' : 'board';
   const set = (key: string, value: string) => {
     const next = new URLSearchParams(params);
@@ -42,6 +43,7 @@ export function BoardPage() {
               {pipelines.data.map((p) => (
                 <option key={p.id} value={p.id}>
                   {p.name}
+                  {p.archived ? ' (archived)' : ''}
                 </option>
               ))}
             </Select>
@@ -58,9 +60,11 @@ export function BoardPage() {
                 </button>
               ))}
             </div>
-            <Button variant="primary" onClick={() => setCreating(true)}>
-              <Icon name="plus" className="size-4" /> New deal
-            </Button>
+            {!pipeline.archived && (
+              <Button variant="primary" onClick={() => setCreating(true)}>
+                <Icon name="plus" className="size-4" /> New deal
+              </Button>
+            )}
           </>
         }
       />

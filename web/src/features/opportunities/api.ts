@@ -4,7 +4,7 @@ import type { Page } from '../../api/types.ts';
 
 export type ForecastCategory = 'pipeline' | 'best_case' | 'commit' | 'closed' | 'omitted';
 export type Stage = { id: string; name: string; position: number; probability: number; forecastCategory: ForecastCategory; outcome: 'open' | 'won' | 'lost'; gates: string[] };
-export type Pipeline = { id: string; name: string; kind: string; version: number; stages: Stage[] };
+export type Pipeline = { id: string; name: string; kind: string; version: number; archived: boolean; stages: Stage[] };
 export type Card = {
   id: string;
   name: string;

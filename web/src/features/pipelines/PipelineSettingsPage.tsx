@@ -15,6 +15,7 @@ import {
   KIND_LABELS,
   OUTCOME_LABELS,
   PIPELINE_KINDS,
+  useArchivePipeline,
   useCreatePipeline,
   useSavePipeline,
   type PipelineKind,
@@ -46,7 +47,7 @@ export function PipelineSettingsPage() {
             <Select {...props} value={selected?.id ?? ''} onChange={(e) => setSelectedId(e.target.value)}>
               {pipelines.data.map((p) => (
                 <option key={p.id} value={p.id}>
-                  {p.name} ({KIND_LABELS[p.kind as PipelineKind] ?? p.kind})
+                  {p.name} ({KIND_LABELS[p.kind as PipelineKind] ?? p.kind}){p.archived ? ', archived' : ''}
                 </option>
               ))}
             </Select>
@@ -57,7 +58,9 @@ export function PipelineSettingsPage() {
             <Icon name="plus" className="size-4" /> New pipeline
           </Button>
         )}
+        {canEdit && selected && <ArchiveButton pipeline={selected} />}
       </div>
+      {selected?.archived && <Notice tone="info">{selected.name} is archived: it takes no new deals; its closed deals stay in reports.</Notice>}
       {!canEdit && <Notice tone="info">Only admins change pipelines and stage gates; you can see how they are set.</Notice>}
       {selected && <StageEditor key={`${selected.id}:${selected.version}`} pipeline={selected} canEdit={canEdit} />}
       {creating && selected && (
@@ -70,6 +73,23 @@ export function PipelineSettingsPage() {
         />
       )}
     </div>
+  );
+}
+
+function ArchiveButton({ pipeline }: { pipeline: Pipeline }) {
+  const archive = useArchivePipeline();
+  const toast = useToast();
+  const action = pipeline.archived ? 'restore' : 'archive';
+  return (
+    <>
+      <Button
+        busy={archive.isPending}
+        onClick={() => archive.mutate({ id: pipeline.id, action }, { onSuccess: (saved) => toast(`${saved.name} ${saved.archived ? 'archived' : 'restored'}`) })}
+      >
+        {pipeline.archived ? 'Restore pipeline' : 'Archive pipeline'}
+      </Button>
+      {archive.isError && <Notice>{errorMessage(archive.error)}</Notice>}
+    </>
   );
 }
 

@@ -39,3 +39,6 @@ export const useSavePipeline = () =>
 
 export const useCreatePipeline = () =>
   usePipelineWrite((input: { name: string; kind: PipelineKind; stages: StageDraft[] }) => api<Pipeline>('/api/v1/pipelines', { method: 'POST', body: input }));
+
+export const useArchivePipeline = () =>
+  usePipelineWrite(({ id, action }: { id: string; action: 'archive' | 'restore' }) => api<Pipeline>(`/api/v1/pipelines/${id}/${action}`, { method: 'POST', body: {} }));
