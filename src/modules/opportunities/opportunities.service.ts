@@ -39,6 +39,7 @@ import {
   type OpportunityRow,
   type OpportunityView,
 } from './store.ts';
+import { visibleRecords } from '../visibility/records.ts';
 import type { DealApprovals } from './approvals.service.ts';
 import { dealContacts, type DealContactView } from './deal-contacts.service.ts';
 
@@ -189,6 +190,7 @@ export async function createOpportunity(db: Db, actor: Actor, input: NewOpportun
         })
       : await pipelineOfKind(tx, actor, pipelineKindFor(source));
     if (pipeline.archived) throw validationFailed([{ field: 'pipelineId', message: `"${pipeline.name}" is archived; choose an active pipeline` }]);
+    if (pipeline.archived) throw validationFailed([{ field: 'pipelineId', message: `"${pipeline.name}" is archived; choose an active pipeline` }]);
     const stage = input.stageId ? pipeline.stages.find((s) => s.id === input.stageId) : pipeline.stages.find((s) => s.outcome === 'open');
     if (!stage) throw validationFailed([{ field: 'stageId', message: 'Not a stage of this pipeline' }]);
     if (stage.outcome !== 'open') throw validationFailed([{ field: 'stageId', message: 'Create the deal in an open stage, then close it' }]);
@@ -248,7 +250,7 @@ export type OpportunityFilter = {
 const SORT_COLUMNS = { closeDate: opportunities.closeDate, amount: opportunities.amount, name: opportunities.name, updatedAt: opportunities.updatedAt } as const;
 
 export function opportunityConditions(actor: Actor, filter: Omit<OpportunityFilter, 'sort' | 'cursor' | 'limit'>): SQL[] {
-  const conditions: SQL[] = [eq(opportunities.orgId, actor.orgId), isNull(opportunities.deletedAt)];
+  const conditions: SQL[] = [eq(opportunities.orgId, actor.orgId), isNull(opportunities.deletedAt), visibleRecords(actor, 'opportunities')];
   if (filter.pipelineId) conditions.push(eq(opportunities.pipelineId, filter.pipelineId));
   if (filter.stageId) conditions.push(eq(opportunities.stageId, filter.stageId));
   if (filter.status?.length) conditions.push(inArray(opportunities.status, filter.status));
