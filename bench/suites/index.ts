@@ -7,6 +7,7 @@ import { outreachSuite } from './outreach.ts';
 import { sequencesSuite } from './sequences.ts';
 import { forecastsSuite } from './forecasts.ts';
 import { reportsSuite } from './reports.ts';
+import { viewsSuite } from './views.ts';
 
 // Every suite `npm run bench` knows, in the order a full run takes them. One line per suite.
 export const suites: Suite[] = [
@@ -18,4 +19,5 @@ export const suites: Suite[] = [
   sequencesSuite,
   forecastsSuite,
   reportsSuite,
+  viewsSuite,
 ];

@@ -44,68 +44,100 @@ export async function globalSearch(db: Db, actor: Actor, query: string, options:
 
   const phoneMatch = (phone: AnyColumn) => (tail ? sql`(${phoneTailSql(phone)} = ${tail} and ${phone} is not null)` : null);
   const emailMatch = (column: AnyColumn) => (email ? sql`lower(${column}) = ${email}` : null);
-  const exact = (column: AnyColumn, phone: AnyColumn) =>
-    sql`greatest(case when ${emailMatch(column) ?? sql`false`} then 1.0 else 0 end, case when ${phoneMatch(phone) ?? sql`false`} then 0.95 else 0 end)`;
+  // A phone number is looked up by its digits only: trigrams of digits match noise.
+  const fuzzy = !terms.phoneDigits;
+  const prefix = `${escapeLike(text)}%`;
 
-  const parts: SQL[] = [];
+  /**
+   * One kind of record: candidates found exactly (email, phone, domain: always kept) or by
+   * trigrams (at most CANDIDATES), then ranked by the best of their similarity and exact scores.
+   */
+  const recordPart = (spec: {
+    type: SearchType;
+    table: typeof leads | typeof contacts | typeof accounts | typeof opportunities;
+    live: SQL;
+    haystack: SQL;
+    title: SQL;
+    subtitle: SQL;
+    exact: { when: SQL | null; score: number }[];
+  }): SQL | null => {
+    const exact = spec.exact.filter((e): e is { when: SQL; score: number } => e.when !== null);
+    const branches: SQL[] = [];
+    if (exact.length) branches.push(sql`(select ${spec.table.id} from ${spec.table} where ${spec.live} and (${orEmpty(exact.map((e) => e.when))}) limit ${PER_TYPE * 4})`);
+    if (fuzzy) branches.push(sql`(select ${spec.table.id} from ${spec.table} where ${spec.live} and ${text} <% ${spec.haystack} limit ${CANDIDATES})`);
+    if (branches.length === 0) return null;
+    const similarity = fuzzy ? sql`word_similarity(${text}, ${spec.haystack}) + case when ${spec.haystack} like ${prefix} then 0.05 else 0 end` : sql`0`;
+    const scores = [similarity, ...exact.map((e) => sql`case when ${e.when} then ${e.score}::float8 else 0 end`)];
+    return sql`(select ${spec.type}::text as type, id, title, subtitle, score, null as subject_type, null::uuid as subject_id from (
+      select ${spec.table.id} as id, ${spec.title} as title, ${spec.subtitle} as subtitle, greatest(${sql.join(scores, sql`, `)})::float8 as score
+      from ${spec.table} where ${spec.table.orgId} = ${actor.orgId} and ${spec.table.id} in (${sql.join(branches, sql` union all `)})) c
+      order by score desc, id limit ${PER_TYPE})`;
+  };
+
+  const parts: (SQL | null)[] = [];
   if (wanted.has('lead')) {
-    const live = sql`${leads.orgId} = ${actor.orgId} and ${leads.deletedAt} is null and ${visibleRecords(actor, 'leads')}`;
-    parts.push(sql`(select 'lead' as type, id, title, subtitle, score, null as subject_type, null::uuid as subject_id from (
-      select ${leads.id} as id,
-        coalesce(nullif(trim(${leads.firstName} || ' ' || ${leads.lastName}), ''), nullif(${leads.company}, ''), ${leads.email}, 'Lead') as title,
-        concat_ws(' · ', nullif(${leads.company}, ''), ${leads.email}, ${leads.phone}) as subtitle,
-        greatest(word_similarity(${text}, ${leads.searchText}) + case when ${leads.searchText} like ${`${escapeLike(text)}%`} then 0.05 else 0 end, ${exact(leads.email, leads.phone)}) as score
-      from ${leads} where ${live} and (${orEmpty([sql`${text} <% ${leads.searchText}`, emailMatch(leads.email), phoneMatch(leads.phone)])})
-      limit ${CANDIDATES}) c order by score desc, id limit ${PER_TYPE})`);
+    parts.push(recordPart({
+      type: 'lead',
+      table: leads,
+      live: sql`${leads.orgId} = ${actor.orgId} and ${leads.deletedAt} is null and ${visibleRecords(actor, 'leads')}`,
+      haystack: sql`${leads.searchText}`,
+      title: sql`coalesce(nullif(trim(${leads.firstName} || ' ' || ${leads.lastName}), ''), nullif(${leads.company}, ''), ${leads.email}, 'Lead')`,
+      subtitle: sql`concat_ws(' · ', nullif(${leads.company}, ''), ${leads.email}, ${leads.phone})`,
+      exact: [{ when: emailMatch(leads.email), score: 1 }, { when: phoneMatch(leads.phone), score: 0.95 }],
+    }));
   }
   if (wanted.has('contact')) {
-    const live = sql`${contacts.orgId} = ${actor.orgId} and ${contacts.deletedAt} is null and ${visibleRecords(actor, 'contacts')}`;
-    parts.push(sql`(select 'contact' as type, id, title, subtitle, score, null as subject_type, null::uuid as subject_id from (
-      select ${contacts.id} as id,
-        coalesce(nullif(trim(${contacts.firstName} || ' ' || ${contacts.lastName}), ''), ${contacts.email}, 'Contact') as title,
-        concat_ws(' · ', ${contacts.title}, ${contacts.email}, ${contacts.phone}) as subtitle,
-        greatest(word_similarity(${text}, ${contacts.searchText}) + case when ${contacts.searchText} like ${`${escapeLike(text)}%`} then 0.05 else 0 end, ${exact(contacts.email, contacts.phone)}) as score
-      from ${contacts} where ${live} and (${orEmpty([sql`${text} <% ${contacts.searchText}`, emailMatch(contacts.email), phoneMatch(contacts.phone)])})
-      limit ${CANDIDATES}) c order by score desc, id limit ${PER_TYPE})`);
+    parts.push(recordPart({
+      type: 'contact',
+      table: contacts,
+      live: sql`${contacts.orgId} = ${actor.orgId} and ${contacts.deletedAt} is null and ${visibleRecords(actor, 'contacts')}`,
+      haystack: sql`${contacts.searchText}`,
+      title: sql`coalesce(nullif(trim(${contacts.firstName} || ' ' || ${contacts.lastName}), ''), ${contacts.email}, 'Contact')`,
+      subtitle: sql`concat_ws(' · ', ${contacts.title}, ${contacts.email}, ${contacts.phone})`,
+      exact: [{ when: emailMatch(contacts.email), score: 1 }, { when: phoneMatch(contacts.phone), score: 0.95 }],
+    }));
   }
   if (wanted.has('account')) {
-    const live = sql`${accounts.orgId} = ${actor.orgId} and ${accounts.deletedAt} is null and ${visibleRecords(actor, 'accounts')}`;
     // An email typed finds its company by domain.
     const domain = email ? email.slice(email.indexOf('@') + 1) : null;
-    const domainMatch = domain ? sql`lower(${accounts.domain}) = ${domain}` : null;
-    parts.push(sql`(select 'account' as type, id, title, subtitle, score, null as subject_type, null::uuid as subject_id from (
-      select ${accounts.id} as id, ${accounts.name} as title,
-        concat_ws(' · ', ${accounts.domain}, ${accounts.industry}, ${accounts.phone}) as subtitle,
-        greatest(word_similarity(${text}, ${accounts.searchText}) + case when ${accounts.searchText} like ${`${escapeLike(text)}%`} then 0.05 else 0 end,
-          case when ${domainMatch ?? sql`false`} then 0.9 else 0 end, case when ${phoneMatch(accounts.phone) ?? sql`false`} then 0.95 else 0 end) as score
-      from ${accounts} where ${live} and (${orEmpty([sql`${text} <% ${accounts.searchText}`, domainMatch, phoneMatch(accounts.phone)])})
-      limit ${CANDIDATES}) c order by score desc, id limit ${PER_TYPE})`);
+    parts.push(recordPart({
+      type: 'account',
+      table: accounts,
+      live: sql`${accounts.orgId} = ${actor.orgId} and ${accounts.deletedAt} is null and ${visibleRecords(actor, 'accounts')}`,
+      haystack: sql`${accounts.searchText}`,
+      title: sql`${accounts.name}`,
+      subtitle: sql`concat_ws(' · ', ${accounts.domain}, ${accounts.industry}, ${accounts.phone})`,
+      exact: [{ when: domain ? sql`lower(${accounts.domain}) = ${domain}` : null, score: 0.9 }, { when: phoneMatch(accounts.phone), score: 0.95 }],
+    }));
   }
   if (wanted.has('opportunity')) {
-    const live = sql`${opportunities.orgId} = ${actor.orgId} and ${opportunities.deletedAt} is null and ${visibleRecords(actor, 'opportunities')}`;
-    parts.push(sql`(select 'opportunity' as type, id, title, subtitle, score, null as subject_type, null::uuid as subject_id from (
-      select ${opportunities.id} as id, ${opportunities.name} as title,
-        concat_ws(' · ', ${opportunities.status}, to_char(${opportunities.closeDate}, 'YYYY-MM-DD'), (${opportunities.amount} / 100)::text || ' ' || ${opportunities.currency}) as subtitle,
-        word_similarity(${text}, lower(${opportunities.name})) + case when lower(${opportunities.name}) like ${`${escapeLike(text)}%`} then 0.05 else 0 end as score
-      from ${opportunities} where ${live} and ${text} <% lower(${opportunities.name})
-      limit ${CANDIDATES}) c order by score desc, id limit ${PER_TYPE})`);
+    parts.push(recordPart({
+      type: 'opportunity',
+      table: opportunities,
+      live: sql`${opportunities.orgId} = ${actor.orgId} and ${opportunities.deletedAt} is null and ${visibleRecords(actor, 'opportunities')}`,
+      haystack: sql`lower(${opportunities.name})`,
+      title: sql`${opportunities.name}`,
+      subtitle: sql`concat_ws(' · ', ${opportunities.status}, to_char(${opportunities.closeDate}, 'YYYY-MM-DD'), (${opportunities.amount} / 100)::text || ' ' || ${opportunities.currency})`,
+      exact: [],
+    }));
   }
   if (wanted.has('note') && tsQuery) {
     // Notes rank below an equally good record match: 0.5 to 1 by full-text rank.
     const vector = sql`to_tsvector('simple', ${activities.summary})`;
     parts.push(sql`(select 'note' as type, id, title, '' as subtitle, score, subject_type, subject_id from (
       select ${activities.id} as id, ${activities.summary} as title, ${activities.subjectType} as subject_type, ${activities.subjectId} as subject_id,
-        0.5 + 0.5 * ts_rank(${vector}, to_tsquery('simple', ${tsQuery}), 32) as score
+        (0.5 + 0.5 * ts_rank(${vector}, to_tsquery('simple', ${tsQuery}), 32))::float8 as score
       from ${activities} where ${activities.orgId} = ${actor.orgId} and ${activities.kind} = 'note' and ${vector} @@ to_tsquery('simple', ${tsQuery})
       limit ${CANDIDATES}) c order by score desc, id limit ${PER_TYPE})`);
   }
-  if (parts.length === 0) return [];
+  const queries = parts.filter((p): p is SQL => p !== null);
+  if (queries.length === 0) return [];
 
   const rows = await db.transaction(async (tx) => {
     // The trigram operator's threshold, for this transaction only.
     const run = async (threshold: number) => {
       await tx.execute(sql`select set_config('pg_trgm.word_similarity_threshold', ${String(threshold)}, true)`);
-      return ((await tx.execute(sql.join(parts, sql` union all `))) as unknown as { rows: Row[] }).rows;
+      return ((await tx.execute(sql.join(queries, sql` union all `))) as unknown as { rows: Row[] }).rows;
     };
     const close = await run(WORD_SIMILARITY);
     if (close.length >= ENOUGH) return close;
