@@ -4,6 +4,8 @@ import { test } from 'node:test';
 import {
   afterAttempt,
   endpointUrlProblem,
+  EVENT_TYPES,
+  exampleEvent,
   eventsForChange,
   invalidSubscriptions,
   MAX_ATTEMPTS,
@@ -28,6 +30,15 @@ test('changes raise the documented events; other audited actions and non-records
   assert.deepEqual(types({ entityType: 'lead', entityId: id, action: 'update', before: { version: 1, city: 'Oslo' }, after: { version: 2, city: 'Oslo' } }), []);
   assert.deepEqual(types({ entityType: 'account', entityId: id, action: 'team_member_set', after: { userId: 'u1' } }), []);
   assert.deepEqual(types({ entityType: 'webhook_endpoint', entityId: id, action: 'create', after: {} }), []);
+});
+
+test('every event has an example of its own type with data', () => {
+  for (const type of Object.keys(EVENT_TYPES) as (keyof typeof EVENT_TYPES)[]) {
+    const example = exampleEvent(type);
+    assert.equal(example.type, type);
+    assert.ok(Object.keys(example.data).length > 0, type);
+    assert.equal('previous' in example, /\.(updated|assigned|stage_changed)$/.test(type), type);
+  }
 });
 
 test('previous holds the changed fields’ old values', () => {

@@ -117,6 +117,27 @@ export function eventsForChange(change: AuditedChange): RaisedEvent[] {
   }
 }
 
+const EXAMPLE_IDS = { org: '01a1f9c0-8d3e-7c41-b2f5-0e6a7d9c3a20', user: '01a1f9c0-8d3f-7a10-8c1e-44b0f2a9d731', other: '01a1f9c0-8d3f-7a10-8c1e-44b0f2a9d732', record: '01a2091e-52c4-7d0b-a8f1-9c3e6b2d4f57', stage: '01a1f9c1-0a2b-7c3d-8e4f-5a6b7c8d9e01' };
+const EXAMPLE_DATA: Record<string, Snapshot> = {
+  lead: { id: EXAMPLE_IDS.record, firstName: 'Ada', lastName: 'Lovelace', email: 'ada@analytical.test', company: 'Analytical Engines', status: 'working', source: 'web_form', ownerId: EXAMPLE_IDS.user, country: 'GB', score: 42, version: 3, createdAt: '2026-11-23T15:40:00.000Z', updatedAt: '2026-11-23T15:42:07.311Z' },
+  contact: { id: EXAMPLE_IDS.record, firstName: 'Grace', lastName: 'Hopper', email: 'grace@navy.test', accountId: EXAMPLE_IDS.other, ownerId: EXAMPLE_IDS.user, version: 2 },
+  account: { id: EXAMPLE_IDS.record, name: 'Initech', domain: 'initech.test', industry: 'Software', ownerId: EXAMPLE_IDS.user, lifecycleStage: 'prospect', version: 4 },
+  opportunity: { id: EXAMPLE_IDS.record, name: 'Initech platform', pipelineId: EXAMPLE_IDS.other, stageId: EXAMPLE_IDS.stage, accountId: EXAMPLE_IDS.other, ownerId: EXAMPLE_IDS.user, amount: 1_200_000, currency: 'EUR', closeDate: '2027-01-31', status: 'open', version: 5 },
+  email: { emailId: EXAMPLE_IDS.record, address: 'ada@analytical.test', subjectType: 'lead', subjectId: EXAMPLE_IDS.other },
+};
+const EXAMPLE_PREVIOUS: Record<string, Snapshot> = {
+  updated: { status: 'new' },
+  assigned: { ownerId: EXAMPLE_IDS.other },
+  stage_changed: { stageId: EXAMPLE_IDS.other, stage: 'Discovery', status: 'open' },
+};
+
+/** An abridged example of each event for the docs and integration builders (`data` holds the record's whole API view). */
+export function exampleEvent(type: EventType): EventPayload {
+  const [record, suffix] = type.split('.') as [string, string];
+  const previous = EXAMPLE_PREVIOUS[suffix] ?? null;
+  return eventPayload({ id: '01a2091f-3c52-7b6e-9a4d-5f0c2d7e8b11', type, occurredAt: new Date('2026-11-23T15:42:07.311Z'), orgId: EXAMPLE_IDS.org, data: EXAMPLE_DATA[record] ?? {}, previous });
+}
+
 /** The body every receiver gets; `previous` only on updates, assignments and stage changes. */
 export type EventPayload = { id: string; type: string; occurredAt: string; orgId: string; data: Snapshot; previous?: Snapshot };
 

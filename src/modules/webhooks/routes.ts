@@ -6,7 +6,7 @@ import type { Db } from '../../core/db.ts';
 import { secretsOf } from '../../core/secrets.ts';
 import { actorOf } from '../../http/auth.ts';
 import { errorResponses, idParams, limitQuery } from '../../http/schemas.ts';
-import { EVENT_TYPES, MAX_ATTEMPTS, SIGNATURE_HEADER, TEST_EVENT } from './model.ts';
+import { EVENT_TYPES, exampleEvent, MAX_ATTEMPTS, SIGNATURE_HEADER, TEST_EVENT, type EventType } from './model.ts';
 import { createEndpoint, deleteEndpoint, getDelivery, getEndpoint, listDeliveries, listEndpoints, redeliver, rotateSecret, sendTestEvent, updateEndpoint } from './service.ts';
 
 const TAGS = ['Webhooks'];
@@ -74,10 +74,13 @@ export function webhookRoutes(app: FastifyInstance, db: Db, config: Config): voi
         `Each delivery is a POST with a JSON event ({id, type, occurredAt, orgId, data, previous?}) and the header ` +
         `\`${SIGNATURE_HEADER}: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with the endpoint's secret>\`. ` +
         `Any 2xx answer is delivered; anything else is retried with exponential backoff, ${MAX_ATTEMPTS} attempts in all.`,
-      response: { 200: z.object({ data: z.array(z.object({ type: z.string(), description: z.string() })), testEvent: z.string(), signatureHeader: z.string(), maxAttempts: z.number().int() }), ...errorResponses },
+      response: {
+        200: z.object({ data: z.array(z.object({ type: z.string(), description: z.string(), example: payloadSchema })), testEvent: z.string(), signatureHeader: z.string(), maxAttempts: z.number().int() }),
+        ...errorResponses,
+      },
     },
     handler: async () => ({
-      data: Object.entries(EVENT_TYPES).map(([type, description]) => ({ type, description })),
+      data: Object.entries(EVENT_TYPES).map(([type, description]) => ({ type, description, example: exampleEvent(type as EventType) })),
       testEvent: TEST_EVENT,
       signatureHeader: SIGNATURE_HEADER,
       maxAttempts: MAX_ATTEMPTS,

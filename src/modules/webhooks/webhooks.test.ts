@@ -206,6 +206,9 @@ describe('webhooks', () => {
     assert.equal((await admin.get(`/api/v1/webhooks/${endpoint.id}`)).json().url, `${base}/strict`);
     const types = (await admin.get('/api/v1/webhook-event-types')).json();
     assert.ok(types.data.some((e: { type: string }) => e.type === 'email.replied'));
+    const stageChanged = types.data.find((e: { type: string }) => e.type === 'opportunity.stage_changed');
+    assert.deepEqual(Object.keys(stageChanged.example), ['id', 'type', 'occurredAt', 'orgId', 'data', 'previous']);
+    assert.equal(stageChanged.example.type, 'opportunity.stage_changed');
     assert.equal(types.signatureHeader, 'Leadflow-Signature');
   });
 
