@@ -36,8 +36,10 @@ export type Me = {
 };
 
 export type Stamps = { version: number; createdAt: string; updatedAt: string; deletedAt: string | null };
+/** Custom field values by key (GET /api/v1/custom-fields for the fields). */
+export type CustomValues = { custom?: Record<string, unknown> };
 
-export type Lead = Stamps & {
+export type Lead = Stamps & CustomValues & {
   id: string;
   firstName: string;
   lastName: string;
@@ -67,7 +69,7 @@ export type Lead = Stamps & {
   recycleAt: string | null;
 };
 
-export type Account = Stamps & {
+export type Account = Stamps & CustomValues & {
   id: string;
   name: string;
   domain: string | null;
@@ -83,7 +85,7 @@ export type Account = Stamps & {
   notes: string;
 };
 
-export type Contact = Stamps & {
+export type Contact = Stamps & CustomValues & {
   id: string;
   accountId: string | null;
   firstName: string;

@@ -20,6 +20,7 @@ import { ProfileSettings } from '../features/settings/ProfileSettings.tsx';
 import { SettingsLayout } from '../features/settings/SettingsLayout.tsx';
 import { TeamsSettings } from '../features/settings/TeamsSettings.tsx';
 import { UsersSettings } from '../features/settings/UsersSettings.tsx';
+import { CustomFieldsSettings } from '../features/customfields/CustomFieldsSettings.tsx';
 import { WebhooksSettings } from '../features/webhooks/WebhooksSettings.tsx';
 import { TodayPage } from '../features/today/TodayPage.tsx';
 import { QuotasPage } from '../features/quotas/QuotasPage.tsx';
@@ -143,6 +144,7 @@ export function App() {
                 <Route path="profile" element={<ProfileSettings />} />
                 <Route path="api-keys" element={<ApiKeysSettings />} />
                 <Route path="users" element={<UsersSettings />} />
+                <Route path="custom-fields" element={<CustomFieldsSettings />} />
                 <Route path="teams" element={<TeamsSettings />} />
                 <Route path="outreach" element={<OutreachSettings />} />
                 <Route path="booking" element={<BookingSettings />} />

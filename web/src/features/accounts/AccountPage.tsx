@@ -9,6 +9,7 @@ import { Card } from '../../components/Card.tsx';
 import { Dialog, DialogActions } from '../../components/Dialog.tsx';
 import { Icon } from '../../components/Icon.tsx';
 import { InlineField } from '../../components/InlineField.tsx';
+import { CustomFieldsCard } from '../customfields/CustomFieldsCard.tsx';
 import { Notice, errorMessage } from '../../components/Notice.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { AddFeedbackButton } from '../feedback/AddFeedbackButton.tsx';
@@ -225,6 +226,7 @@ function AccountDetailView({ account, reload }: { account: AccountDetail; reload
             </section>
           )}
 
+          <CustomFieldsCard object="account" values={account.custom} readOnly={deleted} onSave={(custom) => saveChange({ custom })} />
           <Card title="Notes" columns={1}>
             {text('notes', 'Notes', 'textarea')}
           </Card>

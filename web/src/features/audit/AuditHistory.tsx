@@ -37,7 +37,7 @@ export function AuditHistory({ entityType, entityId, noun, valueOf }: { entityTy
           {entries.map((entry) => {
             const story = describeAudit(entry, { nameOf, noun, valueOf: (field, value) => valueOf?.(field, value) ?? asDate(value) });
             return (
-              <li key={entry.id} className="relative border-l-2 border-slate-200 pl-3 text-sm">
+              <li key={entry.id} className="relative border-l-2 border-slate-200 pl-3 text-sm [overflow-wrap:anywhere]">
                 <p className="text-slate-700">
                   <span className="font-medium text-slate-900">{story.who}</span> {story.verb}
                   {story.lines.length > 1 && ` ${story.lines.length} fields`}

@@ -5,6 +5,7 @@ import type { Contact } from '../../api/types.ts';
 import { NotFound } from '../../app/NotFound.tsx';
 import { Button } from '../../components/Button.tsx';
 import { Card } from '../../components/Card.tsx';
+import { CustomFieldsCard } from '../customfields/CustomFieldsCard.tsx';
 import { Icon } from '../../components/Icon.tsx';
 import { InlineField } from '../../components/InlineField.tsx';
 import { Notice, errorMessage } from '../../components/Notice.tsx';
@@ -168,6 +169,7 @@ function ContactDetail({ contact, reload }: { contact: Contact; reload: () => vo
               onSave={(raw) => saveChange({ ownerId: raw || null })}
             />
           </Card>
+          <CustomFieldsCard object="contact" values={contact.custom} readOnly={deleted} onSave={(custom) => saveChange({ custom })} />
           <Card title="Notes" columns={1}>
             {text('notes', 'Notes', 'textarea')}
           </Card>

@@ -7,6 +7,7 @@ import { Button } from '../../components/Button.tsx';
 import { Card } from '../../components/Card.tsx';
 import { Icon } from '../../components/Icon.tsx';
 import { InlineField } from '../../components/InlineField.tsx';
+import { CustomFieldsCard } from '../customfields/CustomFieldsCard.tsx';
 import { Timeline } from '../activities/Timeline.tsx';
 import { Notice, errorMessage } from '../../components/Notice.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
@@ -265,6 +266,19 @@ function LeadDetail({ lead, reload }: { lead: Lead; reload: () => void }) {
               Created {formatDateTime(lead.createdAt)} · Updated {formatDateTime(lead.updatedAt)}
             </div>
           </Card>
+          <CustomFieldsCard
+            object="lead"
+            values={lead.custom}
+            readOnly={deleted}
+            onSave={async (custom) => {
+              try {
+                await update.mutateAsync({ lead, changes: { custom } });
+              } catch (error) {
+                if (error instanceof ApiError && error.isStale) setStale(true);
+                throw error;
+              }
+            }}
+          />
           <QualificationPanel leadId={lead.id} readOnly={deleted} />
           <Card title="Notes" columns={1}>
             {text('notes', 'Notes', 'textarea')}

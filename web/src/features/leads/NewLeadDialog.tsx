@@ -7,6 +7,8 @@ import { useToast } from '../../components/Toast.tsx';
 import { fieldError, formError, formText, orNull } from '../../lib/forms.ts';
 import { useSession } from '../auth/session.tsx';
 import { ownerOptions, useUsers } from '../users/api.ts';
+import { CustomFieldInputs, customValuesOf } from '../customfields/CustomFieldInputs.tsx';
+import { useCustomFields } from '../customfields/api.ts';
 import { useCreateLead } from './api.ts';
 import { STATUS_LABELS, leadName, sourceLabel } from './labels.ts';
 
@@ -23,7 +25,8 @@ export function NewLeadDialog({ open, onClose, onOpenLead }: { open: boolean; on
     onClose();
   };
 
-  const problem = formError(create.error, SHOWN);
+  const customFields = useCustomFields('lead');
+  const problem = formError(create.error, [...SHOWN, ...customFields.map((f) => `custom.${f.key}`)]);
   const error = (field: string) => fieldError(create.error, field);
 
   return (
@@ -32,8 +35,10 @@ export function NewLeadDialog({ open, onClose, onOpenLead }: { open: boolean; on
         onSubmit={(event) => {
           event.preventDefault();
           const v = formText(event.currentTarget);
+          const custom = customValuesOf(customFields, v);
           create.mutate(
             {
+              ...(custom ? { custom } : {}),
               firstName: v.firstName ?? '',
               lastName: v.lastName ?? '',
               company: v.company ?? '',
@@ -115,6 +120,7 @@ export function NewLeadDialog({ open, onClose, onOpenLead }: { open: boolean; on
               </Select>
             )}
           </Field>
+          <CustomFieldInputs object="lead" error={create.error} />
         </div>
         <DialogActions>
           <Button onClick={close}>Cancel</Button>

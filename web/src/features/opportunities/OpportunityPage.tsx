@@ -7,6 +7,7 @@ import { NotFound } from '../../app/NotFound.tsx';
 import { Badge, type Tone } from '../../components/Badge.tsx';
 import { Button } from '../../components/Button.tsx';
 import { Card } from '../../components/Card.tsx';
+import { CustomFieldsCard } from '../customfields/CustomFieldsCard.tsx';
 import { Dialog, DialogActions } from '../../components/Dialog.tsx';
 import { Field, Input, Select } from '../../components/Field.tsx';
 import { Icon } from '../../components/Icon.tsx';
@@ -132,6 +133,7 @@ function DealView({ deal }: { deal: OpportunityDetail }) {
             <InlineField name="source" label="Source" value={deal.source} readOnly onSave={async () => {}} />
             <InlineField name="probability" label="Probability (%)" kind="number" value={String(deal.probability)} readOnly={closed} onSave={save('probability', (raw) => Number(raw))} />
           </Card>
+          <CustomFieldsCard object="opportunity" values={deal.custom} onSave={(custom) => update.mutateAsync({ deal, changes: { custom } })} />
           <LineItems deal={deal} readOnly={closed} />
           <DealContacts deal={deal} accountContacts={account.data?.contacts ?? []} />
           <Approvals deal={deal} />

@@ -25,6 +25,7 @@ export type Board = { pipeline: { id: string; name: string; kind: string }; colu
 export type StageSummary = { stageId: string; count: number; totals: { currency: string; amount: number; weighted: number }[] };
 
 export type Opportunity = Omit<Card, 'accountName'> & {
+  custom?: Record<string, unknown>;
   pipelineId: string;
   stageId: string;
   source: string;

@@ -33,6 +33,11 @@ export function SettingsLayout() {
               Users
             </NavLink>
           )}
+          {canManageUsers(me.user.role) && (
+            <NavLink to="/settings/custom-fields" className={tab}>
+              Custom fields
+            </NavLink>
+          )}
           {canManageTeams(me.user.role) && (
             <NavLink to="/settings/teams" className={tab}>
               Teams
