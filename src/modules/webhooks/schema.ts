@@ -15,6 +15,9 @@ export const webhookEndpoints = pgTable(
     events: text('events').array().notNull(),
     /** The signing secret, sealed with the server key (core/secrets.ts): Leadflow must read it back to sign. */
     secretSealed: text('secret_sealed').notNull(),
+    /** After a rotation, requests carry a second signature with the old secret until then, so receivers can switch over. */
+    previousSecretSealed: text('previous_secret_sealed'),
+    previousSecretUntil: timestamp('previous_secret_until', { withTimezone: true }),
     enabled: boolean('enabled').notNull().default(true),
     createdBy: uuid('created_by'),
     version: integer('version').notNull().default(1),
