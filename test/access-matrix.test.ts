@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { can, ROLES } from '../src/core/roles.ts';
+import { ADMIN_SCOPE_PERMISSIONS } from '../src/http/auth.ts';
 import { addUser, newOrg, startTestApp, type Caller } from './helpers.ts';
 
 // The access matrix, generated from the routes' own declarations (config.permission) and the one
@@ -76,5 +77,25 @@ test('record visibility: every read route about a record hides records the calle
     assert.ok(informative >= 10, `only ${informative} routes told the owner something`);
   } finally {
     await admin.patch('/api/v1/org-settings', { recordVisibility: { leads: 'everyone', contacts: 'everyone', accounts: 'everyone', opportunities: 'everyone' } });
+  }
+});
+
+// The API key column of the matrix: a `read` key may only read, a `write` key everything but the
+// admin-scoped permissions (ADMIN_SCOPE_PERMISSIONS), whatever its user's role allows.
+test('API key scopes: read keys never write, write keys never administer', async () => {
+  const keyOf = async (scope: string) => (await admin.post('/api/v1/api-keys', { name: `${scope} key`, scope })).json().key as string;
+  const [readKey, writeKey] = [await keyOf('read'), await keyOf('write')];
+  const send = (key: string, route: (typeof routes)[number]) =>
+    t.app.inject({ method: route.method as 'GET', url: concreteUrl(route.url), headers: { authorization: `Bearer ${key}` }, payload: route.method === 'GET' || route.method === 'DELETE' ? undefined : {} });
+  for (const route of routes) {
+    const write = route.method !== 'GET';
+    const adminScoped = Boolean(route.permission && ADMIN_SCOPE_PERMISSIONS.has(route.permission));
+    const asRead = await send(readKey, route);
+    if (write) assert.equal(asRead.json().code, 'insufficient_scope', `read key ${route.method} ${route.url} → ${asRead.statusCode}`);
+    if (write || adminScoped) {
+      const asWrite = await send(writeKey, route);
+      if (adminScoped) assert.equal(asWrite.json().code, 'insufficient_scope', `write key ${route.method} ${route.url} → ${asWrite.statusCode}`);
+      else assert.notEqual(asWrite.statusCode, 403, `write key ${route.method} ${route.url}: ${asWrite.body}`);
+    }
   }
 });

@@ -9,7 +9,7 @@ import { resolveApiKey, resolveSession } from '../modules/auth/service.ts';
 export const SESSION_COOKIE = 'lf_session';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 // Admin-scoped work an API key needs the `admin` scope for, even when its user is an admin.
-const ADMIN_PERMISSIONS = new Set<Permission>(['users:manage', 'org:backup', 'org:audit', 'teams:manage', 'org:settings', 'qualification:manage', 'scoring:manage', 'webhooks:manage']);
+export const ADMIN_SCOPE_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>(['users:manage', 'org:backup', 'org:audit', 'teams:manage', 'org:settings', 'qualification:manage', 'scoring:manage', 'webhooks:manage']);
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -86,7 +86,7 @@ export function registerAuth(app: FastifyInstance, db: Db, publicUrl = 'http://l
         throw new AppError(403, 'insufficient_scope', 'This API key is read-only');
       }
       const permission = request.routeOptions.config.permission;
-      if (key.scope !== 'admin' && permission && ADMIN_PERMISSIONS.has(permission)) {
+      if (key.scope !== 'admin' && permission && ADMIN_SCOPE_PERMISSIONS.has(permission)) {
         throw new AppError(403, 'insufficient_scope', 'This API key needs the admin scope');
       }
       request.actor = { orgId: key.orgId, userId: key.userId, role: key.role, via: 'api_key' };

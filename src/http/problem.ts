@@ -60,13 +60,17 @@ function zodFields(issues: ZodIssueLike[], context: string | undefined): FieldEr
 const POSTGRES_UNAVAILABLE = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004']);
 const NETWORK_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
 
-function isDatabaseUnavailable(error: { code?: unknown; message?: string }): boolean {
+/** The database went away (restart, failover, network): drizzle wraps the driver's error as its `cause`. */
+function isDatabaseUnavailable(error: { code?: unknown; message?: string; cause?: unknown }, depth = 0): boolean {
   const code = typeof error.code === 'string' ? error.code : '';
-  return (
+  if (
     POSTGRES_UNAVAILABLE.has(code) ||
     NETWORK_ERRORS.has(code) ||
-    /Connection terminated|connection timeout|Client has encountered a connection error/i.test(error.message ?? '')
-  );
+    /^(Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error)/i.test(error.message ?? '')
+  ) {
+    return true;
+  }
+  return depth < 3 && typeof error.cause === 'object' && error.cause !== null && isDatabaseUnavailable(error.cause as typeof error, depth + 1);
 }
 
 // Values the database refused as data (a number past a column's range, a date it cannot hold, text
@@ -89,7 +93,7 @@ export function registerProblemHandlers(app: FastifyInstance): void {
     } else if (hasZodFastifySchemaValidationErrors(error)) {
       const fields = zodFields(error.validation as unknown as ZodIssueLike[], error.validationContext);
       body = problem(400, 'validation_failed', 'The request has invalid fields', fields);
-    } else if ((error as { code?: string }).code === '23505') {
+    } else if (postgresCode(error) === '23505') {
       body = problem(409, 'duplicate', 'A record with the same unique value already exists');
     } else if (POSTGRES_BAD_VALUE.has(postgresCode(error))) {
       request.log.warn({ err: error }, 'database refused a value');
