@@ -92,8 +92,10 @@ describe('custom fields in imports, exports, routing and scoring', () => {
     assert.equal(row!['Second owner'], source.email, 'users are named by email');
     assert.equal(row!.Gone, undefined, 'archived fields stay out');
     assert.equal(row!.Custom, undefined, 'no raw JSON column');
-    const [acme] = table((await source.get('/api/v1/accounts/export.csv')).body);
-    assert.equal(acme!.Tier, '2');
+    await ok(source.post('/api/v1/accounts', { name: 'Other' }), 201);
+    const tiered = table((await source.get('/api/v1/accounts/export.csv?custom.tier=2')).body);
+    assert.deepEqual(tiered.map((a) => [a.Name, a.Tier]), [['Acme', '2']], 'exports take the lists’ custom filters');
+    assert.equal((await source.get('/api/v1/leads/export.csv?custom.segment=Enterprise')).body.split('\r\n').filter(Boolean).length, 1, 'only the header');
 
     // Into another org with the same fields: the labels map back by themselves.
     const target = await newOrg(t, 'CF export target');

@@ -16,6 +16,8 @@ import { actorOf } from '../../http/auth.ts';
 import { csv, errorResponses, idParams, isoDateTime, limitQuery } from '../../http/schemas.ts';
 import { LIFECYCLE_STAGES } from '../accounts/model.ts';
 import { LEAD_SORTS, LEAD_STATUSES } from '../leads/model.ts';
+import { customFiltersOf } from '../customfields/service.ts';
+import { withCustomFilters } from '../customfields/schemas.ts';
 import { accountsCsv, contactsCsv, leadsCsv } from './exports.ts';
 import { DEDUPE_POLICIES, IMPORT_FIELD_NAMES, IMPORT_FIELDS, IMPORT_ROUTING, IMPORT_STATUSES } from './model.ts';
 import { cancelImport, createImport, getImport, HEAD_BYTES, listImports, previewImport, rejectionsCsv, uploadPath } from './service.ts';
@@ -86,7 +88,7 @@ const importFields = z.strictObject({
   routing: z.enum(IMPORT_ROUTING).default('off'),
 });
 
-const leadExportQuery = z.strictObject({
+const leadExportQuery = withCustomFilters({
   status: csv(z.enum(LEAD_STATUSES)).optional(),
   ownerId: z.uuid().optional(),
   unassigned: z.stringbool().optional(),
@@ -239,7 +241,7 @@ export function importRoutes(app: FastifyInstance, db: Db, config: Config, jobs:
       produces: ['text/csv'],
       response: errorResponses,
     },
-    handler: async (request, reply) => sendCsv(reply, dated('leads'), leadsCsv(db, actorOf(request), request.query)),
+    handler: async (request, reply) => sendCsv(reply, dated('leads'), leadsCsv(db, actorOf(request), { ...request.query, custom: customFiltersOf(request.query) })),
   });
 
   r.get('/api/v1/accounts/export.csv', {
@@ -248,11 +250,11 @@ export function importRoutes(app: FastifyInstance, db: Db, config: Config, jobs:
       tags: TAGS,
       summary: 'Export accounts as CSV',
       description: 'The same filters as GET /api/v1/accounts, streamed.',
-      querystring: z.strictObject({ ...listFilters, lifecycleStage: z.enum(LIFECYCLE_STAGES).optional() }),
+      querystring: withCustomFilters({ ...listFilters, lifecycleStage: z.enum(LIFECYCLE_STAGES).optional() }),
       produces: ['text/csv'],
       response: errorResponses,
     },
-    handler: async (request, reply) => sendCsv(reply, dated('accounts'), accountsCsv(db, actorOf(request), request.query)),
+    handler: async (request, reply) => sendCsv(reply, dated('accounts'), accountsCsv(db, actorOf(request), { ...request.query, custom: customFiltersOf(request.query) })),
   });
 
   r.get('/api/v1/contacts/export.csv', {
@@ -261,11 +263,11 @@ export function importRoutes(app: FastifyInstance, db: Db, config: Config, jobs:
       tags: TAGS,
       summary: 'Export contacts as CSV',
       description: 'The same filters as GET /api/v1/contacts, streamed.',
-      querystring: z.strictObject({ ...listFilters, accountId: z.uuid().optional() }),
+      querystring: withCustomFilters({ ...listFilters, accountId: z.uuid().optional() }),
       produces: ['text/csv'],
       response: errorResponses,
     },
-    handler: async (request, reply) => sendCsv(reply, dated('contacts'), contactsCsv(db, actorOf(request), request.query)),
+    handler: async (request, reply) => sendCsv(reply, dated('contacts'), contactsCsv(db, actorOf(request), { ...request.query, custom: customFiltersOf(request.query) })),
   });
 }
 
