@@ -155,6 +155,28 @@ describe('statistical forecast', () => {
     assert.deepEqual(winProbability(model, 's9', 1), { probability: 0.625, basis: 'org' });
     assert.equal(trainWinRates([]).global, 0.5);
   });
+  test('a rep\'s own record in the stage moves their deals by its odds against the stage', () => {
+    const withReps = trainWinRates([
+      { stageId: 's1', daysInStage: 3, won: true, ownerId: 'ann' },
+      { stageId: 's1', daysInStage: 10, won: true, ownerId: 'ann' },
+      { stageId: 's1', daysInStage: 14, won: false, ownerId: 'bob' },
+      { stageId: 's1', daysInStage: 60, won: false, ownerId: 'bob' },
+      { stageId: 's2', daysInStage: 1, won: true, ownerId: 'ann' },
+      { stageId: 's2', daysInStage: 2, won: true, ownerId: 'bob' },
+    ]);
+    // The stage × age rates are the same as without owners.
+    assert.deepEqual(withReps.stages, model.stages);
+    assert.equal(withReps.reps.ann!.s1!.rate, 0.6578); // (2 + 10 × 0.5893) / (2 + 10)
+    assert.equal(withReps.reps.bob!.s1!.rate, 0.4911); // (0 + 5.893) / 12
+    // Ann's 7-day-old deal in s1: odds 0.6072/0.3928 × (0.6578/0.3422) / (0.5893/0.4107) = 2.0709 → 0.6744.
+    assert.deepEqual(winProbability(withReps, 's1', 7, 'ann'), { probability: 0.6744, basis: 'stage_age', repRate: 0.6578 });
+    assert.deepEqual(winProbability(withReps, 's1', 7, 'bob'), { probability: 0.5097, basis: 'stage_age', repRate: 0.4911 });
+    // Without the cell the stage's rate is moved to the rep's own; a rep with no history there, or no owner, is not moved.
+    assert.deepEqual(winProbability(withReps, 's1', 120, 'ann'), { probability: 0.6578, basis: 'stage', repRate: 0.6578 });
+    assert.deepEqual(winProbability(withReps, 's1', 7, 'cid'), { probability: 0.6072, basis: 'stage_age' });
+    assert.deepEqual(winProbability(withReps, 's1', 7, null), { probability: 0.6072, basis: 'stage_age' });
+    assert.deepEqual(winProbability(withReps, 's9', 1, 'ann'), { probability: 0.625, basis: 'org' });
+  });
   test('the PRNG repeats with its seed', () => {
     const r = prng(42);
     assert.deepEqual([r(), r(), r()], [0.6011037519201636, 0.44829055899754167, 0.8524657934904099]);

@@ -167,12 +167,16 @@ export const AGE_BANDS = [
 ] as const;
 export const ageBand = (days: number): string => AGE_BANDS.find((b) => days <= b.max)!.key;
 
-/** A closed deal as it stood in a stage: whether it went on to win. */
-export type StageVisit = { stageId: string; daysInStage: number; won: boolean };
+/** A closed deal as it stood in a stage: whether it went on to win, and whose deal it was. */
+export type StageVisit = { stageId: string; daysInStage: number; won: boolean; ownerId?: string | null | undefined };
+
+type Rate = { rate: number; visits: number; wins: number };
 
 export type WinRateModel = {
   global: number;
-  stages: Record<string, { prior: number; visits: number; bands: Record<string, { rate: number; visits: number; wins: number }> }>;
+  stages: Record<string, { prior: number; visits: number; bands: Record<string, Rate> }>;
+  /** Each rep's win rate from each stage, shrunk toward the stage's rate: owner → stage → rate. */
+  reps: Record<string, Record<string, Rate>>;
   /** How many visits a cell needs before its own rate outweighs the prior. */
   strength: number;
 };
@@ -182,7 +186,8 @@ const round4 = (n: number) => Math.round(n * 10_000) / 10_000;
 /**
  * Win rates by stage × age band, shrunk toward the stage's rate, which is shrunk toward the org's:
  * rate = (wins + k × prior) / (visits + k). With few deals in a cell the prior speaks; with many,
- * the cell's own history. k = 10. The org's rate itself starts from one win in two deals.
+ * the cell's own history. k = 10. The org's rate itself starts from one win in two deals. Beside
+ * them, each rep's win rate from each stage, shrunk toward the stage's rate the same way.
  */
 export function trainWinRates(visits: readonly StageVisit[], strength = 10): WinRateModel {
   const wins = visits.filter((v) => v.won).length;
@@ -212,16 +217,44 @@ export function trainWinRates(visits: readonly StageVisit[], strength = 10): Win
       bands: Object.fromEntries([...bands].map(([band, c]) => [band, { rate: round4((c.wins + strength * prior) / (c.visits + strength)), visits: c.visits, wins: c.wins }])),
     };
   }
-  return { global, stages, strength };
+  const repCells = new Map<string, Map<string, { wins: number; visits: number }>>();
+  for (const v of visits) {
+    if (!v.ownerId) continue;
+    const byStage = repCells.get(v.ownerId) ?? new Map();
+    repCells.set(v.ownerId, byStage);
+    const cell = byStage.get(v.stageId) ?? { wins: 0, visits: 0 };
+    cell.visits++;
+    if (v.won) cell.wins++;
+    byStage.set(v.stageId, cell);
+  }
+  const reps: WinRateModel['reps'] = {};
+  for (const [owner, byStage] of repCells) {
+    reps[owner] = Object.fromEntries(
+      [...byStage].map(([stageId, c]) => [stageId, { rate: round4((c.wins + strength * stages[stageId]!.prior) / (c.visits + strength)), visits: c.visits, wins: c.wins }]),
+    );
+  }
+  return { global, stages, reps, strength };
 }
 
-/** The win probability of an open deal and where it came from, so a manager can read why. */
-export function winProbability(model: WinRateModel, stageId: string, daysInStage: number): { probability: number; basis: 'stage_age' | 'stage' | 'org' } {
+const odds = (p: number) => p / (1 - p);
+
+export type WinProbability = { probability: number; basis: 'stage_age' | 'stage' | 'org'; repRate?: number };
+
+/**
+ * The win probability of an open deal and where it came from, so a manager can read why. With its
+ * owner's history in the stage, the stage × age rate is moved by how the rep does against the stage
+ * (odds × rep's odds / stage's odds): a rep who wins more than most from a stage lifts their deals
+ * there, one who wins less lowers them, and a rep with few deals there barely moves them.
+ */
+export function winProbability(model: WinRateModel, stageId: string, daysInStage: number, ownerId?: string | null): WinProbability {
   const stage = model.stages[stageId];
   if (!stage) return { probability: model.global, basis: 'org' };
   const cell = stage.bands[ageBand(daysInStage)];
-  if (!cell) return { probability: stage.prior, basis: 'stage' };
-  return { probability: cell.rate, basis: 'stage_age' };
+  const base: WinProbability = cell ? { probability: cell.rate, basis: 'stage_age' } : { probability: stage.prior, basis: 'stage' };
+  const rep = ownerId ? model.reps[ownerId]?.[stageId] : undefined;
+  if (!rep) return base;
+  const adjusted = odds(base.probability) * (odds(rep.rate) / odds(stage.prior));
+  return { ...base, probability: round4(adjusted / (1 + adjusted)), repRate: rep.rate };
 }
 
 /** mulberry32: a small seeded PRNG, so a forecast run can be repeated to the cent. */

@@ -149,7 +149,7 @@ export function forecastRoutes(app: FastifyInstance, db: Db): void {
           seed: z.number().int(),
           model: z.object({ global: z.number(), trainedOn: z.number().int(), strength: z.number() }),
           deals: z.array(
-            z.object({ id: z.uuid(), name: z.string(), ownerId: z.uuid().nullable(), amount: z.number(), stageId: z.uuid(), daysInStage: z.number(), probability: z.number(), basis: z.string() }),
+            z.object({ id: z.uuid(), name: z.string(), ownerId: z.uuid().nullable(), amount: z.number(), stageId: z.uuid(), daysInStage: z.number(), probability: z.number(), basis: z.string(), repRate: z.number().nullable().describe('The owner\'s own win rate from the stage, when their history moved the probability') }),
           ),
           simulation: z.object({
             trials: z.number().int(),

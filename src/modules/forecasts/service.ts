@@ -220,7 +220,7 @@ export type StatisticalForecast = {
   scopeId: string | null;
   seed: number;
   model: { global: number; trainedOn: number; strength: number };
-  deals: { id: string; name: string; ownerId: string | null; amount: number; stageId: string; daysInStage: number; probability: number; basis: string }[];
+  deals: { id: string; name: string; ownerId: string | null; amount: number; stageId: string; daysInStage: number; probability: number; basis: string; repRate: number | null }[];
   simulation: Simulation;
   backtest: { rows: BacktestRow[]; meanAbsoluteError: number | null };
 };
@@ -254,7 +254,10 @@ export async function statisticalForecast(
   const asOf = now();
   const model = trainWinRates(await closedDealStageStays(db, actor, new Date(asOf.getTime() - 2 * YEAR_MS), asOf));
   const open = await openDealsClosingIn(db, actor, period, currency, owners, asOf);
-  const deals = open.map((d) => ({ ...d, daysInStage: Math.round(d.daysInStage), ...winProbability(model, d.stageId, d.daysInStage) }));
+  const deals = open.map((d) => {
+    const { probability, basis, repRate } = winProbability(model, d.stageId, d.daysInStage, d.ownerId);
+    return { ...d, daysInStage: Math.round(d.daysInStage), probability, basis, repRate: repRate ?? null };
+  });
   const seed = query.seed ?? 1;
   const simulation = simulate(await wonAmount(db, actor, period, currency, owners), deals, query.trials ?? 2_000, seed);
 
@@ -264,7 +267,7 @@ export async function statisticalForecast(
     if (past.end > toDay(asOf)) continue;
     const trained = trainWinRates(await closedDealStageStays(db, actor, new Date(cutoff.getTime() - 2 * YEAR_MS), cutoff));
     const candidates = await dealsOpenAt(db, actor, cutoff, past, currency);
-    const predicted = Math.round(candidates.reduce((s, d) => s + d.amount * winProbability(trained, d.stageId, d.daysInStage).probability, 0));
+    const predicted = Math.round(candidates.reduce((s, d) => s + d.amount * winProbability(trained, d.stageId, d.daysInStage, d.ownerId).probability, 0));
     const actual = candidates.reduce((s, d) => s + d.wonAmount, 0);
     rows.push({ period: past.key, predicted, actual, error: callError(predicted, actual), deals: candidates.length });
   }

@@ -77,23 +77,28 @@ export async function wonAmount(db: Db, actor: Actor, period: { start: string; e
  * how many days, and whether the deal went on to win. From the stage history; a stay lasts until
  * the next history row that changed the stage, or until the deal closed.
  */
-export async function closedDealStageStays(db: Db, actor: Actor, since: Date, before: Date): Promise<{ stageId: string; daysInStage: number; won: boolean }[]> {
+export async function closedDealStageStays(db: Db, actor: Actor, since: Date, before: Date): Promise<{ stageId: string; daysInStage: number; won: boolean; ownerId: string | null }[]> {
   const result = await db.execute(sql`
     with closed as (
-      select id, status, closed_at from opportunities
+      select id, status, closed_at, owner_id from opportunities
       where org_id = ${actor.orgId} and deleted_at is null and status in ('won', 'lost')
         and closed_at >= ${since.toISOString()}::timestamptz and closed_at < ${before.toISOString()}::timestamptz
     ), stays as (
-      select h.stage_id, c.status, h.changed_at,
+      select h.stage_id, c.status, c.owner_id, h.changed_at,
         coalesce(lead(h.changed_at) over (partition by h.opportunity_id order by h.changed_at, h.id), c.closed_at) as left_at,
         h.stage_id is distinct from lag(h.stage_id) over (partition by h.opportunity_id order by h.changed_at, h.id) as entered
       from opportunity_history h join closed c on c.id = h.opportunity_id
       where h.org_id = ${actor.orgId}
     )
-    select s.stage_id, s.status, extract(epoch from (s.left_at - s.changed_at)) / 86400 as days
+    select s.stage_id, s.status, s.owner_id, extract(epoch from (s.left_at - s.changed_at)) / 86400 as days
     from stays s join pipeline_stages ps on ps.org_id = ${actor.orgId} and ps.id = s.stage_id
     where s.entered and ps.outcome = 'open'`);
-  return rowsOf<{ stage_id: string; status: string; days: number }>(result).map((r) => ({ stageId: r.stage_id, daysInStage: Math.max(0, Number(r.days)), won: r.status === 'won' }));
+  return rowsOf<{ stage_id: string; status: string; owner_id: string | null; days: number }>(result).map((r) => ({
+    stageId: r.stage_id,
+    daysInStage: Math.max(0, Number(r.days)),
+    won: r.status === 'won',
+    ownerId: r.owner_id,
+  }));
 }
 
 /**
@@ -107,18 +112,18 @@ export async function dealsOpenAt(
   asOf: Date,
   period: { start: string; end: string },
   currency: string,
-): Promise<{ id: string; stageId: string; amount: number; daysInStage: number; wonAmount: number }[]> {
+): Promise<{ id: string; stageId: string; ownerId: string | null; amount: number; daysInStage: number; wonAmount: number }[]> {
   const result = await db.execute(sql`
     select distinct on (h.opportunity_id) h.opportunity_id as id, h.stage_id, h.amount::float8 as amount,
       extract(epoch from (${asOf.toISOString()}::timestamptz - h.changed_at)) / 86400 as days,
       case when o.status = 'won' and o.closed_at < ${period.end}::date then o.amount::float8 else 0 end as won_amount,
-      to_char(h.close_date, 'YYYY-MM-DD') as close_date, h.currency, h.status
+      to_char(h.close_date, 'YYYY-MM-DD') as close_date, h.currency, h.status, o.owner_id
     from opportunity_history h join opportunities o on o.org_id = h.org_id and o.id = h.opportunity_id and o.deleted_at is null
     where h.org_id = ${actor.orgId} and h.changed_at < ${asOf.toISOString()}::timestamptz
     order by h.opportunity_id, h.changed_at desc, h.id desc`);
-  return rowsOf<{ id: string; stage_id: string; amount: number; days: number; won_amount: number; close_date: string; currency: string; status: string }>(result)
+  return rowsOf<{ id: string; stage_id: string; amount: number; days: number; won_amount: number; close_date: string; currency: string; status: string; owner_id: string | null }>(result)
     .filter((r) => r.status === 'open' && r.currency === currency && r.close_date >= period.start && r.close_date < period.end)
-    .map((r) => ({ id: r.id, stageId: r.stage_id, amount: Number(r.amount), daysInStage: Math.max(0, Number(r.days)), wonAmount: Number(r.won_amount) }));
+    .map((r) => ({ id: r.id, stageId: r.stage_id, ownerId: r.owner_id, amount: Number(r.amount), daysInStage: Math.max(0, Number(r.days)), wonAmount: Number(r.won_amount) }));
 }
 
 /** Won amount per owner and UTC day of closing in [start, end), in one currency and deal kind. */

@@ -40,7 +40,7 @@ export type StatisticalForecast = {
   currency: string;
   seed: number;
   model: { global: number; trainedOn: number; strength: number };
-  deals: { id: string; name: string; ownerId: string | null; amount: number; stageId: string; daysInStage: number; probability: number; basis: string }[];
+  deals: { id: string; name: string; ownerId: string | null; amount: number; stageId: string; daysInStage: number; probability: number; basis: string; repRate: number | null }[];
   simulation: {
     trials: number;
     closed: number;
