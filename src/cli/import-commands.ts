@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, openAsBlob, statSync } from 'node:fs';
-import { mkdir, open } from 'node:fs/promises';
+import { createReadStream, createWriteStream, existsSync, openAsBlob } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -15,7 +15,7 @@ import { newId } from '../core/ids.ts';
 import { accountsCsv, contactsCsv, leadsCsv } from '../modules/imports/exports.ts';
 import { DEDUPE_POLICIES, parseMappingOption, type DedupePolicy } from '../modules/imports/model.ts';
 import { claimImport, ImportStopped, releaseImport, releaseQuietImports, runImport } from '../modules/imports/run.ts';
-import { createImport, getImport, HEAD_BYTES, previewImport, rejectionsCsv, uploadPath, type ImportView } from '../modules/imports/service.ts';
+import { createImport, fileHead, getImport, previewImport, rejectionsCsv, uploadPath, type ImportView } from '../modules/imports/service.ts';
 import { LEAD_STATUSES, type LeadStatus } from '../modules/leads/model.ts';
 import { pickOrganization } from '../modules/orgs/model.ts';
 import { listOrganizations } from '../modules/orgs/service.ts';
@@ -35,12 +35,12 @@ const remote = () => {
 };
 
 export function registerImportCommands(program: Command): void {
-  const importCommand = program.command('import').description('Import records from CSV files');
+  const importCommand = program.command('import').description('Import records from CSV or XLSX files');
 
   importCommand
     .command('leads')
-    .description('Import a CSV file of leads, with a progress bar; rejected rows are listed with their line and reason')
-    .argument('<file>', 'a CSV file with a header row (comma, semicolon or tab separated)')
+    .description('Import a CSV or XLSX file of leads, with a progress bar; rejected rows are listed with their line and reason')
+    .argument('<file>', 'a CSV file with a header row (comma, semicolon or tab separated), or an XLSX workbook (its first sheet)')
     .option('--map <pairs>', 'column=field pairs over the suggested mapping, e.g. "E-Mail=email,Mobil=phone,Notes="')
     .addOption(new Option('--dedupe <policy>', 'a row whose email is already a lead: skip it, update the lead, or create another').choices(DEDUPE_POLICIES).default('skip'))
     .option('--org <org>', 'organisation id or name (needed when there are several; not with LEADFLOW_URL)')
@@ -145,13 +145,12 @@ async function importDirectly(file: string, options: ImportOptions, mapping: Rec
     // The import reads its own copy, so a resumed run finds the file even if the original moved.
     await mkdir(dirname(join(config.dataDir, storedPath)), { recursive: true });
     await pipeline(createReadStream(file), createWriteStream(join(config.dataDir, storedPath)));
-    const head = await readStart(file);
-    const suggested = (await previewImport(db, actor, head.bytes, head.complete)).suggestedMapping;
+    const start = await fileHead(file);
+    const suggested = (await previewImport(db, actor, start.head, start.complete, undefined, start.format)).suggestedMapping;
     const view = await createImport(db, actor, config.dataDir, {
       id,
       fileName: basename(file),
       storedPath,
-      sizeBytes: statSync(file).size,
       mapping: mapping ? { ...suggested, ...blanksAsNull(mapping) } : undefined,
       dedupePolicy: options.dedupe,
       defaultOwnerId: owner,
@@ -197,7 +196,9 @@ async function importThroughApi(server: { url: string; key: string }, file: stri
   const form = new FormData();
   if (mapping) {
     const preview = new FormData();
-    preview.set('file', new Blob([new Uint8Array((await readStart(file)).bytes)]), basename(file));
+    // A CSV file's first megabyte is all a preview reads; a workbook goes whole.
+    const start = await fileHead(file);
+    preview.set('file', start.format === 'xlsx' ? await openAsBlob(file) : new Blob([new Uint8Array(start.head)]), basename(file));
     const suggested = (await call<{ suggestedMapping: Record<string, string | null> }>(server, '/api/v1/imports/preview', { method: 'POST', body: preview })).suggestedMapping;
     form.set('mapping', JSON.stringify({ ...suggested, ...blanksAsNull(mapping) }));
   }
@@ -277,17 +278,6 @@ async function exportList(
     });
   }
   console.log(`Exported ${what} to ${resolve(options.out)}.`);
-}
-
-async function readStart(file: string): Promise<{ bytes: Buffer; complete: boolean }> {
-  const handle = await open(file, 'r');
-  try {
-    const buffer = Buffer.alloc(HEAD_BYTES);
-    const { bytesRead } = await handle.read(buffer, 0, HEAD_BYTES, 0);
-    return { bytes: buffer.subarray(0, bytesRead), complete: bytesRead < HEAD_BYTES };
-  } finally {
-    await handle.close();
-  }
 }
 
 /** `--map "Notes="` takes a suggested column out of the import. */

@@ -26,6 +26,11 @@ export type CsvReaderOptions = {
   line?: number;
   /** Longer records are reported as defects: a stray quote would otherwise swallow the file. */
   maxRecordBytes?: number;
+  /**
+   * False when a line is a record whatever its cells hold: a sheet converted from a workbook,
+   * whose line breaks inside cells must not shift the row numbers rejections are reported by.
+   */
+  countBreaksInCells?: boolean;
 };
 
 const QUOTE = 0x22;
@@ -39,6 +44,7 @@ export class CsvReader {
   private readonly delimiter: number;
   private readonly decode: (buf: Buffer, start: number, end: number) => string;
   private readonly maxRecordBytes: number;
+  private readonly countBreaksInCells: boolean;
   private carry: Buffer = EMPTY;
   /** File offset of carry[0]. */
   private carryOffset: number;
@@ -52,6 +58,7 @@ export class CsvReader {
     this.delimiter = options.delimiter.charCodeAt(0);
     this.decode = decoderFor(options.encoding);
     this.maxRecordBytes = options.maxRecordBytes ?? 1024 * 1024;
+    this.countBreaksInCells = options.countBreaksInCells ?? true;
     this.carryOffset = options.offset ?? 0;
     this.line = options.line ?? 1;
     this.atFileStart = this.carryOffset === 0;
@@ -155,7 +162,7 @@ export class CsvReader {
         const quoted = this.readQuoted(buf, p, final);
         if (quoted === null || quoted === 'unclosed') return quoted;
         cell = quoted.value;
-        lineBreaks += quoted.lineBreaks;
+        if (this.countBreaksInCells) lineBreaks += quoted.lineBreaks;
         p = quoted.next;
       } else {
         let e = p;

@@ -56,7 +56,7 @@ async function newImport(actor: ReturnType<typeof systemActor>, csv: string, ded
   const storedPath = uploadPath(actor.orgId, id);
   await mkdir(join(dataDir, 'uploads', actor.orgId), { recursive: true });
   await writeFile(join(dataDir, storedPath), csv);
-  return createImport(db, actor, dataDir, { id, fileName: 'prospects.csv', storedPath, sizeBytes: Buffer.byteLength(csv), dedupePolicy });
+  return createImport(db, actor, dataDir, { id, fileName: 'prospects.csv', storedPath, dedupePolicy });
 }
 
 async function leadCounts(orgId: string): Promise<{ leads: number; emails: number }> {

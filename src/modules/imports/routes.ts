@@ -20,7 +20,8 @@ import { customFiltersOf } from '../customfields/service.ts';
 import { withCustomFilters } from '../customfields/schemas.ts';
 import { accountsCsv, contactsCsv, leadsCsv } from './exports.ts';
 import { DEDUPE_POLICIES, IMPORT_FIELD_NAMES, IMPORT_FIELDS, IMPORT_ROUTING, IMPORT_STATUSES } from './model.ts';
-import { cancelImport, createImport, getImport, HEAD_BYTES, listImports, previewImport, rejectionsCsv, uploadPath } from './service.ts';
+import { cancelImport, createImport, fileHead, getImport, HEAD_BYTES, listImports, previewImport, rejectionsCsv, uploadPath, type UploadFormat } from './service.ts';
+import { isZip } from './xlsx.ts';
 import { queueImport } from './workers.ts';
 
 const field = z.union([z.enum(IMPORT_FIELD_NAMES), z.templateLiteral(['custom.', z.string()])]).describe('A lead field, or a lead custom field as custom.<key>');
@@ -30,7 +31,8 @@ const importSchema = z
     id: z.uuid(),
     object: z.string(),
     fileName: z.string(),
-    sizeBytes: z.number().int(),
+    sizeBytes: z.number().int().describe('Bytes of the CSV read (for a workbook, of its first sheet as CSV)'),
+    format: z.enum(['csv', 'xlsx']).describe('What was uploaded: a CSV file, or an XLSX workbook whose first sheet is imported'),
     status: z.enum(IMPORT_STATUSES),
     dedupePolicy: z.enum(DEDUPE_POLICIES),
     delimiter: z.string(),
@@ -104,7 +106,7 @@ const listFilters = { q: z.string().max(200).optional(), ownerId: z.uuid().optio
 
 const TAGS = ['Imports and exports'];
 const UPLOAD_DESCRIPTION =
-  'multipart/form-data with a `file` part (CSV, comma/semicolon/tab separated, UTF-8 or Windows-1252, a header row) and text parts: ' +
+  'multipart/form-data with a `file` part (CSV, comma/semicolon/tab separated, UTF-8 or Windows-1252, a header row; or an XLSX workbook, whose first sheet is read, header in its first non-empty row) and text parts: ' +
   '`mapping` (JSON: {"Column": "leadField" | null}; the suggested mapping when absent), `dedupe` (skip | update | create: what a row whose ' +
   'email is already a live lead does; default skip), `defaultOwnerId` (empty: unassigned), `defaultSource` (default import), ' +
   '`routing` (off | rules: rules routes new leads without an owner cell by the active lead rule set, with no first-touch SLA clock; default off).';
@@ -121,9 +123,9 @@ export function importRoutes(app: FastifyInstance, db: Db, config: Config, jobs:
       config: { permission: 'records:import' },
       schema: {
         tags: TAGS,
-        summary: 'Preview a CSV file before importing it',
+        summary: 'Preview a CSV or XLSX file before importing it',
         description:
-          'Send the file (or its first megabyte: only that is read) as the `file` part, and optionally a `mapping`. Answers the columns, the suggested mapping, ' +
+          'Send the file (of a CSV file its first megabyte is enough: only that is read; a workbook whole) as the `file` part, and optionally a `mapping`. Answers the columns, the suggested mapping, ' +
           'the delimiter and encoding, and the first 20 rows, each with the reason it would be rejected. Creates nothing.',
         consumes: ['multipart/form-data'],
         response: { 200: previewSchema, ...errorResponses },
@@ -131,15 +133,15 @@ export function importRoutes(app: FastifyInstance, db: Db, config: Config, jobs:
       handler: async (request) => {
         const actor = actorOf(request);
         assertMultipart(request);
-        let head: { bytes: Buffer; complete: boolean } | null = null;
+        let head: FileStart | null = null;
         const fields: Record<string, string> = {};
         for await (const part of request.parts()) {
-          if (part.type === 'file') head = await readFileStart(part, maxMb);
+          if (part.type === 'file') head = await readFileStart(part, maxMb, join(config.dataDir, 'uploads', actor.orgId, `preview-${newId()}.xlsx`));
           else fields[part.fieldname] = String(part.value);
         }
-        if (!head) throw validationFailed([{ field: 'file', message: 'Attach the CSV file as the `file` part' }]);
+        if (!head) throw validationFailed([{ field: 'file', message: 'Attach the CSV or XLSX file as the `file` part' }]);
         const { mapping } = parseFields(z.strictObject({ mapping: mappingField.optional() }), fields);
-        const preview = await previewImport(db, actor, head.bytes, head.complete, mapping);
+        const preview = await previewImport(db, actor, head.bytes, head.complete, mapping, head.format);
         return { ...preview, fields: [...IMPORT_FIELD_NAMES.map((name) => ({ field: name, label: IMPORT_FIELDS[name] })), ...preview.customTargets] };
       },
     });
@@ -148,7 +150,7 @@ export function importRoutes(app: FastifyInstance, db: Db, config: Config, jobs:
       config: { permission: 'records:import' },
       schema: {
         tags: TAGS,
-        summary: 'Upload a CSV file and import it as leads',
+        summary: 'Upload a CSV or XLSX file and import it as leads',
         description: `${UPLOAD_DESCRIPTION} Files up to ${maxMb} MB. Answers 202 at once; the import runs in the background: poll GET /api/v1/imports/{id}.`,
         consumes: ['multipart/form-data'],
         response: { 202: importSchema, ...errorResponses },
@@ -167,7 +169,6 @@ export function importRoutes(app: FastifyInstance, db: Db, config: Config, jobs:
             id,
             fileName: upload.fileName,
             storedPath,
-            sizeBytes: upload.size,
             mapping: input.mapping,
             dedupePolicy: input.dedupe,
             defaultOwnerId: input.defaultOwnerId === undefined ? undefined : input.defaultOwnerId || null,
@@ -309,9 +310,9 @@ function isSizeLimit(error: unknown): boolean {
 }
 
 /** The file part to disk and the text parts in memory; the file must be the `file` part. */
-async function receiveUpload(request: FastifyRequest, path: string, maxMb: number): Promise<{ fileName: string; size: number; fields: Record<string, string> }> {
+async function receiveUpload(request: FastifyRequest, path: string, maxMb: number): Promise<{ fileName: string; fields: Record<string, string> }> {
   const fields: Record<string, string> = {};
-  let file: { fileName: string; size: number } | null = null;
+  let file: { fileName: string } | null = null;
   try {
     for await (const part of request.parts()) {
       if (part.type !== 'file') {
@@ -323,12 +324,8 @@ async function receiveUpload(request: FastifyRequest, path: string, maxMb: numbe
         throw validationFailed([{ field: part.fieldname, message: 'Send one file, as the `file` part' }]);
       }
       await mkdir(dirname(path), { recursive: true });
-      let size = 0;
-      part.file.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-      });
       await pipeline(part.file, createWriteStream(path));
-      file = { fileName: part.filename || 'upload.csv', size };
+      file = { fileName: part.filename || 'upload.csv' };
     }
   } catch (error) {
     if (isSizeLimit(error)) throw tooLarge(maxMb);
@@ -338,16 +335,38 @@ async function receiveUpload(request: FastifyRequest, path: string, maxMb: numbe
   return { ...file, fields };
 }
 
-/** The first megabyte of the file part (all a preview reads); the rest is drained unread. */
-async function readFileStart(part: MultipartFile, maxMb: number): Promise<{ bytes: Buffer; complete: boolean }> {
+type FileStart = { bytes: Buffer; complete: boolean; format: UploadFormat };
+
+/**
+ * What a preview reads of the file part: the first megabyte of a CSV file (the rest is drained
+ * unread), or a workbook's first rows, which needs the whole file (a ZIP's directory is at its
+ * end): it goes to `workbookPath` for the reading and is removed again.
+ */
+async function readFileStart(part: MultipartFile, maxMb: number, workbookPath: string): Promise<FileStart> {
   const chunks: Buffer[] = [];
   let length = 0;
   let complete = true;
+  const iterator = part.file[Symbol.asyncIterator]();
   try {
-    for await (const chunk of part.file) {
+    const first = await iterator.next();
+    if (!first.done && isZip(first.value as Buffer)) {
+      await mkdir(dirname(workbookPath), { recursive: true });
+      try {
+        await pipeline(Readable.from((async function* () {
+          yield first.value as Buffer;
+          for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value as Buffer;
+        })()), createWriteStream(workbookPath));
+        const { head, complete: whole, format } = await fileHead(workbookPath);
+        return { bytes: head, complete: whole, format };
+      } finally {
+        await rm(workbookPath, { force: true });
+      }
+    }
+    for (let next = first; !next.done; next = await iterator.next()) {
+      const chunk = next.value as Buffer;
       if (length < HEAD_BYTES) {
-        chunks.push(chunk as Buffer);
-        length += (chunk as Buffer).length;
+        chunks.push(chunk);
+        length += chunk.length;
       } else {
         complete = false;
       }
@@ -357,5 +376,5 @@ async function readFileStart(part: MultipartFile, maxMb: number): Promise<{ byte
     throw error;
   }
   const bytes = Buffer.concat(chunks);
-  return { bytes: bytes.subarray(0, HEAD_BYTES), complete: complete && bytes.length <= HEAD_BYTES };
+  return { bytes: bytes.subarray(0, HEAD_BYTES), complete: complete && bytes.length <= HEAD_BYTES, format: 'csv' };
 }

@@ -136,7 +136,7 @@ describe('routing imported leads', () => {
     const storedPath = uploadPath(admin.orgId, id);
     await mkdir(join(dataDir, 'uploads', admin.orgId), { recursive: true });
     await writeFile(join(dataDir, storedPath), csv);
-    await createImport(t.database.db, actor, dataDir, { id, fileName: 'resume.csv', storedPath, sizeBytes: Buffer.byteLength(csv), dedupePolicy: 'skip', routing: 'rules' });
+    await createImport(t.database.db, actor, dataDir, { id, fileName: 'resume.csv', storedPath, dedupePolicy: 'skip', routing: 'rules' });
     const db = t.database.db;
     assert.ok(await claimImport(db, admin.orgId, id, 'first'));
     await assert.rejects(runImport(db, dataDir, admin.orgId, id, 'first', { batchSize: 74, crashAfterBatches: 3 }), /Simulated crash/);

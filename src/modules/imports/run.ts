@@ -221,7 +221,7 @@ type BatchContext = Parameters<typeof leadFromRow>[1] & {
 };
 
 async function* readBatches(path: string, row: ImportRow, context: BatchContext, batchSize: number): AsyncGenerator<Batch> {
-  const reader = new CsvReader({ delimiter: row.delimiter, encoding: row.encoding as CsvEncoding, offset: row.resumeOffset, line: row.resumeLine });
+  const reader = new CsvReader({ delimiter: row.delimiter, encoding: row.encoding as CsvEncoding, offset: row.resumeOffset, line: row.resumeLine, countBreaksInCells: row.format !== 'xlsx' });
   let batch = emptyBatch(row.resumeOffset, row.resumeLine);
   const take = (items: CsvItem[]): Batch[] => {
     const full: Batch[] = [];

@@ -1,4 +1,6 @@
-import { open, rm } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { open, rename, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { and, asc, desc, eq, gt, lt } from 'drizzle-orm';
 import type { Actor } from '../../core/actor.ts';
@@ -24,6 +26,7 @@ import {
   type ImportStatus,
 } from './model.ts';
 import { importRejections, imports } from './schema.ts';
+import { isZip, notAWorkbook, sheetToCsv } from './xlsx.ts';
 
 export type ImportRow = typeof imports.$inferSelect;
 
@@ -32,6 +35,7 @@ export type ImportView = {
   object: string;
   fileName: string;
   sizeBytes: number;
+  format: UploadFormat;
   status: ImportStatus;
   dedupePolicy: DedupePolicy;
   delimiter: string;
@@ -66,6 +70,7 @@ export function toImportView(row: ImportRow): ImportView {
     object: row.object,
     fileName: row.fileName,
     sizeBytes: row.sizeBytes,
+    format: row.format as UploadFormat,
     status: row.status as ImportStatus,
     dedupePolicy: row.dedupePolicy as DedupePolicy,
     delimiter: row.delimiter,
@@ -107,22 +112,64 @@ export type FileHead = {
   rows: CsvItem[];
 };
 
-/** The header and first rows of a file's head (`complete` when the head is the whole file). */
-export function readHead(head: Buffer, complete: boolean, maxRows: number): FileHead {
+/** What an upload was: a CSV file, or an XLSX workbook whose first sheet was converted to CSV. */
+export type UploadFormat = 'csv' | 'xlsx';
+
+/**
+ * The header and first rows of a file's head (`complete` when the head is the whole file). A
+ * converted sheet may start with empty rows before its header, and its lines are its rows.
+ */
+export function readHead(head: Buffer, complete: boolean, maxRows: number, format: UploadFormat = 'csv'): FileHead {
   if (head.length === 0 || (head.length <= 3 && head.every((b, i) => b === [0xef, 0xbb, 0xbf][i]))) throw badFile('The file is empty');
-  if (head.subarray(0, 4).equals(Buffer.from('PK\x03\x04', 'latin1'))) {
-    throw new AppError(415, 'unsupported_format', 'This looks like an Excel (XLSX) or ZIP file; save it as CSV (UTF-8) and upload that');
-  }
+  if (isZip(head)) throw notAWorkbook('it was not converted');
   if (head.includes(0)) throw new AppError(415, 'unsupported_format', 'This does not look like a CSV text file');
   const { delimiter, encoding } = sniffCsv(head);
-  const reader = new CsvReader({ delimiter, encoding });
+  const reader = new CsvReader({ delimiter, encoding, countBreaksInCells: format === 'csv' });
   const items = [...reader.push(head), ...(complete ? reader.end() : [])];
+  if (format === 'xlsx') while (items[0]?.kind === 'record' && isBlankRow(items[0].cells)) items.shift();
   const first = items.shift();
-  if (!first || first.kind !== 'record' || isBlankRow(first.cells)) throw badFile('The first line must be a header naming the columns');
+  if (!first || first.kind !== 'record' || isBlankRow(first.cells)) throw badFile(format === 'xlsx' ? 'The first sheet must start with a header row naming the columns' : 'The first line must be a header naming the columns');
   return { delimiter, encoding, header: first.cells.map((cell) => cell.trim()), offset: first.end, line: first.nextLine, rows: items.slice(0, maxRows) };
 }
 
 const badFile = (message: string) => new AppError(400, 'bad_file', message);
+
+/**
+ * The start of an uploaded file as CSV: its first megabyte, or for a workbook its first sheet's
+ * header and the rows a preview shows, converted beside it (the workbook itself is left as is).
+ */
+export async function fileHead(path: string): Promise<{ head: Buffer; complete: boolean; format: UploadFormat }> {
+  const start = await readFileHead(path);
+  if (!isZip(start.head)) return { ...start, format: 'csv' };
+  const converted = join(tmpdir(), `leadflow-sheet-head-${randomUUID()}.csv`);
+  try {
+    // The header can follow empty rows: enough rows for those, the header and a preview's twenty.
+    const { rows } = await sheetToCsv(path, converted, PREVIEW_SHEET_ROWS);
+    const { head } = await readFileHead(converted);
+    return { head, complete: rows < PREVIEW_SHEET_ROWS, format: 'xlsx' };
+  } finally {
+    await rm(converted, { force: true });
+  }
+}
+
+const PREVIEW_SHEET_ROWS = 200;
+
+/**
+ * Turns an uploaded workbook into the CSV an import reads, in place (the path keeps its name,
+ * now holding CSV); a CSV upload is left alone. Answers the format and the size to read.
+ */
+export async function convertUpload(path: string): Promise<{ format: UploadFormat; sizeBytes: number }> {
+  const { head } = await readFileHead(path);
+  if (!isZip(head)) return { format: 'csv', sizeBytes: (await stat(path)).size };
+  const workbook = `${path}.xlsx`;
+  await rename(path, workbook);
+  try {
+    await sheetToCsv(workbook, path);
+  } finally {
+    await rm(workbook, { force: true });
+  }
+  return { format: 'xlsx', sizeBytes: (await stat(path)).size };
+}
 
 async function readFileHead(path: string): Promise<{ head: Buffer; complete: boolean }> {
   const file = await open(path, 'r');
@@ -162,9 +209,16 @@ export type ImportPreview = {
  * What an upload would import: its columns, the suggested mapping and the first rows, each with
  * the reason it would be rejected under `mapping` (or the suggestion). Creates nothing.
  */
-export async function previewImport(db: Db, actor: Actor, head: Buffer, complete: boolean, mapping?: Record<string, string | null>): Promise<ImportPreview> {
+export async function previewImport(
+  db: Db,
+  actor: Actor,
+  head: Buffer,
+  complete: boolean,
+  mapping?: Record<string, string | null>,
+  format: UploadFormat = 'csv',
+): Promise<ImportPreview> {
   assertCan(actor, 'records:import');
-  const file = readHead(head, complete, 20);
+  const file = readHead(head, complete, 20, format);
   const columns = columnNames(file.header);
   const customFields = importableCustomFields(await fieldDefinitions(db, actor, 'lead'));
   const suggestedMapping = suggestMapping(columns, customFields);
@@ -192,7 +246,6 @@ export type NewImport = {
   fileName: string;
   /** Relative to the data directory; the file is already there. */
   storedPath: string;
-  sizeBytes: number;
   mapping?: Record<string, string | null> | undefined;
   dedupePolicy: DedupePolicy;
   /** Owner of new leads: a user id, null for the unassigned pool; the importer when undefined. */
@@ -205,8 +258,10 @@ export type NewImport = {
 /** Registers an uploaded file as a pending import, after checking its header against the mapping. */
 export async function createImport(db: Db, actor: Actor, dataDir: string, input: NewImport): Promise<ImportView> {
   assertCan(actor, 'records:import');
-  const { head, complete } = await readFileHead(join(dataDir, input.storedPath));
-  const file = readHead(head, complete, 0);
+  const path = join(dataDir, input.storedPath);
+  const { format, sizeBytes } = await convertUpload(path);
+  const { head, complete } = await readFileHead(path);
+  const file = readHead(head, complete, 0, format);
   const columns = columnNames(file.header);
   const customFields = importableCustomFields(await fieldDefinitions(db, actor, 'lead'));
   const resolved = resolveMapping(columns, input.mapping ?? suggestMapping(columns, customFields), customFields);
@@ -222,7 +277,8 @@ export async function createImport(db: Db, actor: Actor, dataDir: string, input:
         id: input.id,
         fileName: input.fileName,
         storedPath: input.storedPath,
-        sizeBytes: input.sizeBytes,
+        sizeBytes,
+        format,
         delimiter: file.delimiter,
         encoding: file.encoding,
         columns: file.header,

@@ -35,7 +35,7 @@ const POLICIES: { value: DedupePolicy; label: string; hint: string }[] = [
 
 const STATUS_TONES: Record<LeadImport['status'], Tone> = { pending: 'slate', running: 'indigo', completed: 'green', failed: 'red', cancelled: 'amber' };
 
-/** Upload a CSV, check the columns, choose what duplicates do, and follow the import. */
+/** Upload a CSV or XLSX file, check the columns, choose what duplicates do, and follow the import. */
 export function ImportLeadsPage() {
   const me = useSession();
   const [file, setFile] = useState<File | null>(null);
@@ -75,7 +75,7 @@ export function ImportLeadsPage() {
     <div className="space-y-6">
       <PageHeader
         title="Import leads"
-        subtitle="From a CSV file: comma, semicolon or tab separated, with a header row."
+        subtitle="From a CSV file (comma, semicolon or tab separated) or an Excel workbook (XLSX, its first sheet), with a header row."
         back={
           <Link to="/leads" className="inline-flex items-center gap-1 text-sm text-slate-500 hover:text-slate-800">
             <Icon name="back" className="size-4" /> Leads
@@ -114,11 +114,11 @@ function FilePicker({ file, onChoose }: { file: File | null; onChoose: (file: Fi
       }}
       className={`rounded-xl border-2 border-dashed p-6 text-center ${over ? 'border-indigo-400 bg-indigo-50' : 'border-slate-300 bg-white'}`}
     >
-      <p className="text-sm text-slate-600">{file ? <strong className="text-slate-900">{file.name}</strong> : 'Drop a CSV file here, or'}</p>
+      <p className="text-sm text-slate-600">{file ? <strong className="text-slate-900">{file.name}</strong> : 'Drop a CSV or XLSX file here, or'}</p>
       <label htmlFor={id} className="mt-2 inline-flex h-9 cursor-pointer items-center rounded-md bg-white px-3.5 text-sm font-medium text-slate-800 shadow-sm ring-1 ring-slate-300 ring-inset hover:bg-slate-50">
         {file ? 'Choose another file' : 'Choose a file'}
       </label>
-      <input id={id} type="file" accept=".csv,.txt,text/csv" className="sr-only" onChange={(event) => onChoose(event.target.files?.[0] ?? null)} />
+      <input id={id} type="file" accept=".csv,.txt,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" className="sr-only" onChange={(event) => onChoose(event.target.files?.[0] ?? null)} />
       {file && <p className="mt-2 text-xs text-slate-500">{file.size < 1024 * 1024 ? `${Math.ceil(file.size / 1024)} kB` : `${(file.size / 1024 / 1024).toFixed(1)} MB`}</p>}
     </section>
   );

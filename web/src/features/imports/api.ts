@@ -40,8 +40,11 @@ export type LeadImport = {
 
 export const isRunning = (job: LeadImport) => job.status === 'pending' || job.status === 'running';
 
-/** What a preview reads: the first megabyte is plenty for the header and twenty rows. */
+/** What a preview reads of a CSV file: the first megabyte is plenty for the header and twenty rows. */
 const PREVIEW_BYTES = 1024 * 1024;
+
+/** A workbook's rows can only be read from the whole file (a ZIP keeps its directory at the end). */
+const isWorkbook = (file: File) => /\.xlsx$/i.test(file.name);
 
 function send<T>(url: string, form: FormData, csrfToken: string | null, onUpload?: (fraction: number) => void): Promise<T> {
   // XMLHttpRequest, not fetch: it reports upload progress, which a large file needs.
@@ -71,7 +74,7 @@ function send<T>(url: string, form: FormData, csrfToken: string | null, onUpload
 export function previewFile(file: File, csrfToken: string | null, mapping?: Mapping): Promise<ImportPreview> {
   const form = new FormData();
   if (mapping) form.set('mapping', JSON.stringify(mapping));
-  form.set('file', file.slice(0, PREVIEW_BYTES), file.name);
+  form.set('file', isWorkbook(file) ? file : file.slice(0, PREVIEW_BYTES), file.name);
   return send('/api/v1/imports/preview', form, csrfToken);
 }
 
