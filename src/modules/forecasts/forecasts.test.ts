@@ -132,3 +132,30 @@ test('after the period: each call against what closed', async () => {
   assert.deepEqual(accuracy(ria.userId), { closedWon: 80_000, commitError: 0.25, bestCaseError: 0.5 });
   assert.deepEqual(accuracy(east.id), { closedWon: 80_000, commitError: -0.25, bestCaseError: 0.125 });
 });
+
+test('the monthly totals the roll-up reads follow every change to a deal: moves, re-owning, amounts, deletes, bulk writes', async () => {
+  const org = admin.orgId;
+  const db = t.database.db;
+  const a = await deal(rex, 11_000, { closeDate: quarter.start });
+  const b = await deal(ria, 12_000);
+  const moved = await rex.patch(`/api/v1/opportunities/${a.id}`, { closeDate: toDay(new Date(Date.parse(`${quarter.end}T00:00:00Z`) + 40 * 86_400_000)), amount: 15_000 }, { 'if-match': `"${a.version}"` });
+  assert.equal(moved.statusCode, 200, moved.body);
+  const reowned = await admin.patch(`/api/v1/opportunities/${b.id}`, { ownerId: ron.userId, forecastCategory: 'best_case' }, { 'if-match': `"${b.version}"` });
+  assert.equal(reowned.statusCode, 200, reowned.body);
+  assert.equal((await admin.del(`/api/v1/opportunities/${committed.id}`)).statusCode, 204);
+  await db.execute(sql`update opportunities set probability = probability + 5, currency = case when currency = 'USD' then 'GBP' else currency end where org_id = ${org}`);
+  const totals = await db.execute(sql`
+    select owner_key::text || close_month::text || currency || status || forecast_category as k, deals, amount::float8 as amount, weighted::float8 as weighted
+    from opportunity_month_totals where org_id = ${org} and deals <> 0 order by 1`);
+  const direct = await db.execute(sql`
+    select coalesce(owner_id, '00000000-0000-0000-0000-000000000000')::text || date_trunc('month', close_date)::date::text || currency || status || forecast_category as k,
+      count(*)::int as deals, sum(amount)::float8 as amount, sum(amount::numeric * probability)::float8 as weighted
+    from opportunities where org_id = ${org} and deleted_at is null group by 1 order by 1`);
+  const rowsOf = (r: unknown) => (r as { rows: { k: string; deals: number; amount: number; weighted: number }[] }).rows.map((x) => [x.k, Number(x.deals), Number(x.amount), Number(x.weighted)]);
+  assert.ok(rowsOf(direct).length >= 5);
+  assert.deepEqual(rowsOf(totals), rowsOf(direct));
+  // And the roll-up reads them: Ron now has the re-owned deal as best case.
+  const tree = (await admin.get(`/api/v1/forecasts?period=${quarter.key}`)).json().tree as Node[];
+  const ronNode = tree[0]!.children.find((c) => c.name === 'West')!.children.find((c) => c.name === 'Ron Rep')!;
+  assert.equal((ronNode.totals.EUR as unknown as { bestCase: number }).bestCase, 12_000);
+});
