@@ -44,6 +44,7 @@ test('an admin adds an endpoint, sends a test event and redelivers it from the l
   await dialog.getByText('Must start with http:// or https://').waitFor();
   await dialog.getByLabel('URL').fill(hookUrl);
   await dialog.getByLabel('Description').fill('n8n workflow');
+  await shoot(page, 'webhooks-add');
   await dialog.getByRole('button', { name: 'Add endpoint' }).click();
 
   const secret = page.getByRole('dialog', { name: 'Copy the signing secret' });

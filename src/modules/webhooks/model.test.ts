@@ -76,8 +76,12 @@ test('signature: HMAC-SHA256 of "t.body" in hex; verification rejects a changed 
   assert.ok(!verifySignature('whsec_other', header, body, 1_800_000_100));
   assert.ok(!verifySignature('whsec_abc', header, body, 1_800_000_301), 'outside the 5 minute tolerance');
   assert.ok(!verifySignature('whsec_abc', 'v1=abc', body, 1_800_000_000));
-  // During a rotation a receiver may be handed several v1 values; any one matching passes.
-  assert.ok(verifySignature('whsec_abc', `t=1800000000,v1=${'0'.repeat(64)},v1=${expected}`, body, 1_800_000_000));
+  // After a rotation the header carries the new secret's v1 and the old one's; either secret passes.
+  const both = signatureHeader(['whsec_new', 'whsec_abc'], 1_800_000_000, body);
+  assert.equal(both, `t=1800000000,v1=${createHmac('sha256', 'whsec_new').update(`1800000000.${body}`).digest('hex')},v1=${expected}`);
+  assert.ok(verifySignature('whsec_abc', both, body, 1_800_000_000));
+  assert.ok(verifySignature('whsec_new', both, body, 1_800_000_000));
+  assert.ok(!verifySignature('whsec_other', both, body, 1_800_000_000));
 });
 
 test('backoff doubles from the base with jitter in the upper half, capped; 2xx delivers; the last failure fails', () => {

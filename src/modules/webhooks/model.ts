@@ -160,8 +160,10 @@ export function signatureOf(secret: string, timestamp: number, body: string): st
   return createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
 }
 
-export function signatureHeader(secret: string, timestamp: number, body: string): string {
-  return `t=${timestamp},v1=${signatureOf(secret, timestamp, body)}`;
+/** One v1 per secret: the current one first, then the one rotated out while it is still honoured. */
+export function signatureHeader(secrets: string | readonly string[], timestamp: number, body: string): string {
+  const all = typeof secrets === 'string' ? [secrets] : secrets;
+  return [`t=${timestamp}`, ...all.map((secret) => `v1=${signatureOf(secret, timestamp, body)}`)].join(',');
 }
 
 /** What a receiver does: true when some v1 signature matches and the timestamp is within tolerance. */

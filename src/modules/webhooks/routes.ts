@@ -133,8 +133,15 @@ export function webhookRoutes(app: FastifyInstance, db: Db, config: Config): voi
 
   r.post('/api/v1/webhooks/:id/rotate-secret', {
     config: { permission: 'webhooks:manage' },
-    schema: { tags: TAGS, summary: 'Replace the signing secret (shown only in this reply)', params: idParams, response: { 200: z.object({ secret: z.string() }), ...errorResponses } },
-    handler: async (request) => rotateSecret(db, actorOf(request), secrets, request.params.id),
+    schema: {
+      tags: TAGS,
+      summary: 'Replace the signing secret (shown only in this reply)',
+      description: 'Requests are signed with the new secret at once and, for `previousValidHours` (default 24; 0 drops it now), also with the old one: the header then has two `v1=` values.',
+      params: idParams,
+      body: z.strictObject({ previousValidHours: z.number().int().min(0).max(168).optional() }).nullish(),
+      response: { 200: z.object({ secret: z.string(), previousValidUntil: z.string().nullable() }), ...errorResponses },
+    },
+    handler: async (request) => rotateSecret(db, actorOf(request), secrets, request.params.id, request.body?.previousValidHours ?? undefined),
   });
 
   r.post('/api/v1/webhooks/:id/test', {

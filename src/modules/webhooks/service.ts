@@ -233,16 +233,24 @@ export async function deleteEndpoint(db: Db, actor: Actor, id: string): Promise<
   });
 }
 
-/** A new secret at once: the old one stops signing with the next attempt. */
-export async function rotateSecret(db: Db, actor: Actor, secrets: Secrets, id: string): Promise<{ secret: string }> {
+/**
+ * A new secret signs from now on; the old one adds a second signature for `previousValidHours`
+ * (24 by default, 0 to drop it at once, say when it leaked), so a receiver can switch over.
+ */
+export async function rotateSecret(db: Db, actor: Actor, secrets: Secrets, id: string, previousValidHours = 24): Promise<{ secret: string; previousValidUntil: string | null }> {
   assertCan(actor, 'webhooks:manage');
   const secret = newSecret();
+  const until = previousValidHours > 0 ? new Date(Date.now() + previousValidHours * 3600_000) : null;
   await db.transaction(async (tx) => {
-    const [row] = await tx.update(webhookEndpoints).set({ secretSealed: secrets.encrypt(secret), updatedAt: new Date() }).where(endpointKey(actor, id)).returning({ id: webhookEndpoints.id });
+    const [row] = await tx.select({ secretSealed: webhookEndpoints.secretSealed }).from(webhookEndpoints).where(endpointKey(actor, id)).for('update');
     if (!row) throw notFound('Webhook');
-    await recordAudit(tx, actor, { entityType: 'webhook_endpoint', entityId: id, action: 'rotate_secret' });
+    await tx
+      .update(webhookEndpoints)
+      .set({ secretSealed: secrets.encrypt(secret), previousSecretSealed: until ? row.secretSealed : null, previousSecretUntil: until, updatedAt: new Date() })
+      .where(endpointKey(actor, id));
+    await recordAudit(tx, actor, { entityType: 'webhook_endpoint', entityId: id, action: 'rotate_secret', after: { previousValidUntil: until?.toISOString() ?? null } });
   });
-  return { secret };
+  return { secret, previousValidUntil: until?.toISOString() ?? null };
 }
 
 // --- Deliveries ---------------------------------------------------------------------------------
@@ -410,7 +418,14 @@ export async function attemptDelivery(db: Db, secrets: Secrets, orgId: string, d
     .returning();
   if (!claimed) return 'skipped';
   const [target] = await db
-    .select({ url: webhookEndpoints.url, enabled: webhookEndpoints.enabled, secretSealed: webhookEndpoints.secretSealed, body: webhookEvents.body })
+    .select({
+      url: webhookEndpoints.url,
+      enabled: webhookEndpoints.enabled,
+      secretSealed: webhookEndpoints.secretSealed,
+      previousSecretSealed: webhookEndpoints.previousSecretSealed,
+      previousSecretUntil: webhookEndpoints.previousSecretUntil,
+      body: webhookEvents.body,
+    })
     .from(webhookEndpoints)
     .innerJoin(webhookEvents, and(eq(webhookEvents.orgId, webhookEndpoints.orgId), eq(webhookEvents.id, claimed.eventId)))
     .where(and(eq(webhookEndpoints.orgId, orgId), eq(webhookEndpoints.id, claimed.endpointId)));
@@ -422,10 +437,12 @@ export async function attemptDelivery(db: Db, secrets: Secrets, orgId: string, d
     return 'skipped';
   }
   const timestamp = Math.floor(Date.now() / 1000);
+  const signingSecrets = [secrets.decrypt(target.secretSealed)];
+  if (target.previousSecretSealed && target.previousSecretUntil && target.previousSecretUntil > new Date()) signingSecrets.push(secrets.decrypt(target.previousSecretSealed));
   const outcome = await post(target.url, target.body, {
     'content-type': 'application/json',
     'user-agent': 'Leadflow-Webhooks/1',
-    [SIGNATURE_HEADER]: signatureHeader(secrets.decrypt(target.secretSealed), timestamp, target.body),
+    [SIGNATURE_HEADER]: signatureHeader(signingSecrets, timestamp, target.body),
     'Leadflow-Event': claimed.eventType,
     'Leadflow-Event-Id': claimed.eventId,
     'Leadflow-Delivery': claimed.id,

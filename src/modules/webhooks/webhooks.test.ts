@@ -48,11 +48,14 @@ const at = (path: string) => received.filter((r) => r.path === path);
 
 /** What the README tells receivers to do, written out independently of model.ts. */
 function verify(secret: string, header: string, body: string): boolean {
-  const fields = Object.fromEntries(header.split(',').map((part) => part.split('=') as [string, string]));
-  if (Math.abs(Date.now() / 1000 - Number(fields.t)) > 300) return false;
-  const expected = createHmac('sha256', secret).update(`${fields.t}.${body}`).digest();
-  const given = Buffer.from(fields.v1 ?? '', 'hex');
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  const parts = header.split(',').map((part) => part.split('=') as [string, string]);
+  const t = parts.find(([key]) => key === 't')?.[1];
+  if (Math.abs(Date.now() / 1000 - Number(t)) > 300) return false;
+  const expected = createHmac('sha256', secret).update(`${t}.${body}`).digest();
+  return parts.some(([key, value]) => {
+    const given = Buffer.from(key === 'v1' ? value : '', 'hex');
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  });
 }
 
 describe('webhooks', () => {
@@ -144,13 +147,22 @@ describe('webhooks', () => {
     scripts.set('/manual', [200]);
     const rotated = (await admin.post(`/api/v1/webhooks/${endpoint.id}/rotate-secret`)).json();
     assert.notEqual(rotated.secret, endpoint.secret);
+    assert.ok(Date.parse(rotated.previousValidUntil) - Date.now() > 23 * 3600_000, 'the old secret is honoured for a day');
     const again = await admin.post(`/api/v1/webhook-deliveries/${tested.json().id}/redeliver`);
     assert.equal(again.statusCode, 201, again.body);
     assert.equal(again.json().status, 'delivered');
     assert.equal(again.json().redeliveryOf, tested.json().id);
-    const last = at('/manual').at(-1)!;
+    let last = at('/manual').at(-1)!;
     assert.equal(JSON.parse(last.body).id, tested.json().eventId, 'the same event, so the receiver can deduplicate');
     assert.ok(verify(rotated.secret, String(last.headers['leadflow-signature']), last.body), 'signed with the new secret');
+    assert.ok(verify(endpoint.secret, String(last.headers['leadflow-signature']), last.body), 'and, for now, the old one');
+    // A leaked secret is dropped at once.
+    const leaked = (await admin.post(`/api/v1/webhooks/${endpoint.id}/rotate-secret`, { previousValidHours: 0 })).json();
+    assert.equal(leaked.previousValidUntil, null);
+    await admin.post(`/api/v1/webhook-deliveries/${tested.json().id}/redeliver`);
+    last = at('/manual').at(-1)!;
+    assert.ok(verify(leaked.secret, String(last.headers['leadflow-signature']), last.body));
+    assert.ok(!verify(rotated.secret, String(last.headers['leadflow-signature']), last.body));
     assert.ok(!verify(endpoint.secret, String(last.headers['leadflow-signature']), last.body));
 
     // Disabled: changes raise nothing for it.
@@ -160,7 +172,7 @@ describe('webhooks', () => {
     await new Promise((resolve) => setTimeout(resolve, 800));
     assert.equal(at('/manual').length, before);
     const audit = (await admin.get(`/api/v1/audit-log?entityType=webhook_endpoint&entityId=${endpoint.id}`)).json().data.map((e: { action: string }) => e.action);
-    assert.deepEqual(audit.sort(), ['create', 'rotate_secret', 'test', 'update', 'update'].sort());
+    assert.deepEqual(audit.sort(), ['create', 'rotate_secret', 'rotate_secret', 'test', 'update', 'update'].sort());
   });
 
   test('another org sees none of it, and its changes reach no one else’s endpoint', async () => {

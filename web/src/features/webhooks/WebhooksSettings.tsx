@@ -50,8 +50,10 @@ export function WebhooksSettings() {
     },
     onError: (error) => toast(errorMessage(error), { tone: 'error' }),
   });
+  const [dropOld, setDropOld] = useState(false);
   const rotate = useMutation({
-    mutationFn: (endpoint: WebhookEndpoint) => api<{ secret: string }>(`/api/v1/webhooks/${endpoint.id}/rotate-secret`, { method: 'POST' }),
+    mutationFn: (endpoint: WebhookEndpoint) =>
+      api<{ secret: string }>(`/api/v1/webhooks/${endpoint.id}/rotate-secret`, { method: 'POST', body: { previousValidHours: dropOld ? 0 : 24 } }),
     onSuccess: (result) => {
       setRotating(null);
       setSecret({ title: 'Copy the new signing secret', value: result.secret });
@@ -155,7 +157,16 @@ export function WebhooksSettings() {
         </DialogActions>
       </Dialog>
 
-      <Dialog open={rotating !== null} onClose={() => setRotating(null)} title="Rotate the signing secret?" description="Requests are signed with the new secret at once; the receiver must be given it.">
+      <Dialog
+        open={rotating !== null}
+        onClose={() => setRotating(null)}
+        title="Rotate the signing secret?"
+        description="Requests are signed with the new secret at once. For 24 hours they carry the old secret’s signature too, so the receiver can switch over."
+      >
+        <label className="flex items-start gap-2 text-sm text-slate-700">
+          <input type="checkbox" className="mt-0.5" checked={dropOld} onChange={(event) => setDropOld(event.target.checked)} />
+          Stop signing with the old secret now (it leaked)
+        </label>
         <DialogActions>
           <Button onClick={() => setRotating(null)}>Cancel</Button>
           <Button variant="primary" busy={rotate.isPending} onClick={() => rotating && rotate.mutate(rotating)}>
@@ -224,9 +235,16 @@ function EndpointDialog({ endpoint, onClose, onSaved }: { endpoint: WebhookEndpo
               <Spinner />
             ) : (
               <div className="grid gap-3 sm:grid-cols-2">
+                <label className="flex items-center gap-2 text-sm text-slate-700 sm:col-span-2">
+                  <input type="checkbox" name="events" value="*" defaultChecked={existing?.events.includes('*') ?? false} />
+                  Every event, including ones added later (<span className="font-mono text-xs">*</span>)
+                </label>
                 {[...groups].map(([record, events]) => (
                   <div key={record} className="rounded-md p-2 ring-1 ring-slate-200">
-                    <p className="mb-1 text-xs font-semibold tracking-wide text-slate-500 uppercase">{record}</p>
+                    <label className="mb-1 flex items-center gap-2 text-xs font-semibold tracking-wide text-slate-500 uppercase">
+                      <input type="checkbox" name="events" value={`${record}.*`} defaultChecked={existing?.events.includes(`${record}.*`) ?? false} />
+                      All {record} events
+                    </label>
                     {events.map((event) => (
                       <label key={event.type} className="flex items-start gap-2 py-0.5 text-sm text-slate-700" title={event.description}>
                         <input type="checkbox" name="events" value={event.type} defaultChecked={existing?.events.includes(event.type) ?? false} className="mt-0.5" />
