@@ -5,6 +5,7 @@ import { startJobs, type Jobs } from './core/jobs.ts';
 import { migrate } from './core/migrate.ts';
 import { createMailer } from './core/mailer.ts';
 import { buildApp } from './http/app.ts';
+import { releaseUnfinishedClaims } from './http/idempotency.ts';
 import { startWorkers } from './workers.ts';
 import { countOrganizations, createOrganization } from './modules/orgs/service.ts';
 
@@ -16,6 +17,8 @@ export async function startServer(config: Config, options: { beforeListen?: (dat
   try {
     await migrate(database);
     await bootstrapFromEnvironment(database, config);
+    // The one process on a PGlite database: a request still unfinished there died with its process.
+    if (database.kind === 'pglite') await releaseUnfinishedClaims(database.db);
     await options.beforeListen?.(database);
   } catch (error) {
     await database.close();

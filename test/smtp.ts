@@ -36,6 +36,8 @@ export async function startSmtpServer(options: { rejectRecipients?: RegExp } = {
       });
     },
   });
+  // A client killed mid-conversation (the crash tests kill -9 the server) resets its connection: not a test failure.
+  server.on('error', () => {});
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as { port: number }).port;
   return { url: `smtp://127.0.0.1:${port}`, port, inbox, close: () => new Promise((resolve) => server.close(() => resolve())) };

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../core/db.ts';
 import { AppError, badRequest } from '../core/errors.ts';
 import { idempotencyKeys } from '../core/idempotency-schema.ts';
@@ -20,6 +20,10 @@ const ABANDONED_AFTER_MS = 60_000;
  */
 export function registerIdempotency(app: FastifyInstance, db: Db): void {
   app.decorateRequest('idempotency', null);
+  // Claims this process gave up on but could not free (the database was away when the request
+  // failed): a retry here may take them at once instead of waiting out ABANDONED_AFTER_MS.
+  const failedHere = new Set<string>();
+  const claimName = (claim: { orgId: string; userId: string; key: string }) => `${claim.orgId}\n${claim.userId}\n${claim.key}`;
 
   app.addHook('preHandler', async (request, reply) => {
     const key = request.headers['idempotency-key'];
@@ -47,11 +51,13 @@ export function registerIdempotency(app: FastifyInstance, db: Db): void {
       throw new AppError(422, 'idempotency_key_reused', 'This Idempotency-Key was used for a different request');
     }
     if (previous.statusCode === null) {
-      if (Date.now() - previous.createdAt.getTime() < ABANDONED_AFTER_MS) {
+      const claim = { orgId, userId, key };
+      if (!failedHere.has(claimName(claim)) && Date.now() - previous.createdAt.getTime() < ABANDONED_AFTER_MS) {
         throw new AppError(409, 'idempotency_in_progress', 'A request with this Idempotency-Key is in progress');
       }
       await db.update(idempotencyKeys).set({ createdAt: new Date() }).where(where);
-      request.idempotency = { orgId, userId, key };
+      failedHere.delete(claimName(claim));
+      request.idempotency = claim;
       return;
     }
     reply.header('idempotent-replayed', 'true');
@@ -63,8 +69,9 @@ export function registerIdempotency(app: FastifyInstance, db: Db): void {
     if (!claim) return payload;
     const where = and(eq(idempotencyKeys.orgId, claim.orgId), eq(idempotencyKeys.userId, claim.userId), eq(idempotencyKeys.key, claim.key));
     if (reply.statusCode >= 500) {
-      // The work failed on our side: free the key so a retry can do it properly.
-      await db.delete(idempotencyKeys).where(where);
+      // The work failed on our side: free the key so a retry can do it properly. When the database
+      // itself is away the key cannot be freed; the failure answer must still go out.
+      await db.delete(idempotencyKeys).where(where).catch(() => failedHere.add(claimName(claim)));
       return payload;
     }
     const text = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : null;
@@ -77,4 +84,15 @@ export function registerIdempotency(app: FastifyInstance, db: Db): void {
     await db.update(idempotencyKeys).set({ statusCode: reply.statusCode, response }).where(where);
     return payload;
   });
+}
+
+/**
+ * Frees the claims of requests that never finished. Only for a server starting on PGlite: it is
+ * the one process on its database, so an unfinished claim there belongs to a process that died
+ * (kill -9) and the client's retry may run at once. On PostgreSQL other processes may be mid-
+ * request, so their claims are taken over only after ABANDONED_AFTER_MS.
+ */
+export async function releaseUnfinishedClaims(db: Db): Promise<number> {
+  const released = await db.delete(idempotencyKeys).where(isNull(idempotencyKeys.statusCode)).returning({ key: idempotencyKeys.key });
+  return released.length;
 }

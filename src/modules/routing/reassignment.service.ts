@@ -12,6 +12,11 @@ import { tell } from './notices.ts';
 import { assignAccount, assignLead, ownerChangedByHand } from './service.ts';
 import { activeRuleSet } from './store.ts';
 
+// PGlite is one connection: back-to-back transactions would hold every request until the last
+// record moved (1,500 leads kept a lead list waiting 47 s). A turn of the event loop between
+// records lets waiting queries in.
+const letOthersIn = () => new Promise((resolve) => setImmediate(resolve));
+
 export type RerouteOutcome = { leadId: string; ownerId: string | null; reason: string | null };
 
 /**
@@ -29,6 +34,7 @@ export async function rerouteLeads(db: Db, actor: Actor, leadIds: string[], caus
         return { leadId, ownerId: routed.ownerId, reason: decision?.reason ?? null };
       }),
     );
+    await letOthersIn();
   }
   return outcomes;
 }
@@ -75,6 +81,7 @@ export async function reassignOwner(db: Db, actor: Actor, request: Reassignment)
       });
       if (ownerId) result.leads.moved += 1;
       else result.leads.unassigned += 1;
+      await letOthersIn();
     }
   }
 
@@ -91,6 +98,7 @@ export async function reassignOwner(db: Db, actor: Actor, request: Reassignment)
       });
       if (ownerId) result.accounts.moved += 1;
       else result.accounts.unassigned += 1;
+      await letOthersIn();
     }
   }
 

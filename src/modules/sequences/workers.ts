@@ -1,3 +1,4 @@
+import { databaseKindOf } from '../../core/bulk-session.ts';
 import type { WorkerContext } from '../../workers.ts';
 import { emailContextOf } from '../emails/service.ts';
 import { failInterruptedSends, runSchedulerTick } from './service.ts';
@@ -11,7 +12,10 @@ export const SEQUENCE_TICK_QUEUE = 'sequences.tick';
  */
 export async function startSequenceWorkers({ db, jobs, config, log }: WorkerContext): Promise<void> {
   const context = emailContextOf(config);
-  const interrupted = await failInterruptedSends(db, new Date(Date.now() - 10 * 60_000));
+  // On PostgreSQL another process may be handing its emails to SMTP right now: only old ones are
+  // known dead. PGlite has one process, this one, which has sent nothing yet: every `sending` is.
+  const embedded = databaseKindOf(db) === 'pglite';
+  const interrupted = await failInterruptedSends(db, embedded ? new Date() : new Date(Date.now() - 10 * 60_000));
   if (interrupted) log(`Sequences: ${interrupted} email(s) interrupted by a stop were marked failed (not resent)`);
   await jobs.work(SEQUENCE_TICK_QUEUE, async () => {
     const result = await runSchedulerTick(db, context);
