@@ -7,6 +7,7 @@ import { useSignOut } from '../features/auth/api.ts';
 import { useSession } from '../features/auth/session.tsx';
 import { NotificationBell } from '../features/notifications/NotificationBell.tsx';
 import { PartnerPortal } from '../features/partners/PartnerPortal.tsx';
+import { GlobalSearch } from '../features/search/GlobalSearch.tsx';
 import { useShortcut } from '../lib/shortcuts.ts';
 import { ShortcutsDialog } from './ShortcutsDialog.tsx';
 
@@ -205,6 +206,9 @@ function StaffShell({ children }: { children?: ReactNode }) {
 
       <aside className="fixed inset-y-0 left-0 z-20 hidden w-60 flex-col border-r border-slate-200 bg-white lg:flex">
         <OrgHeader action={<NotificationBell align="left" />} />
+        <div className="px-3 pt-3">
+          <GlobalSearch />
+        </div>
         <Navigation />
         <div className="border-t border-slate-200 p-2">
           <UserMenu onShortcuts={() => setShortcutsOpen(true)} />
@@ -224,6 +228,7 @@ function StaffShell({ children }: { children?: ReactNode }) {
         <Logo className="size-6" />
         <span className="text-sm font-semibold">Leadflow</span>
         <div className="ml-auto flex items-center gap-1">
+          <GlobalSearch compact />
           <NotificationBell />
           <UserMenu compact onShortcuts={() => setShortcutsOpen(true)} />
         </div>

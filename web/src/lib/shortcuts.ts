@@ -9,7 +9,8 @@ const registry = new Map<string, Handler[]>();
 const SEQUENCE_MS = 1200;
 
 export const SHORTCUTS: { keys: string; does: string }[] = [
-  { keys: '/', does: 'Search' },
+  { keys: 'Ctrl K / ⌘ K', does: 'Search everything: leads, contacts, accounts, deals, notes' },
+  { keys: '/', does: 'Search this list' },
   { keys: 'n', does: 'New record (lead, account or contact)' },
   { keys: 'j / k', does: 'Move down / up the list' },
   { keys: 'Enter', does: 'Open the highlighted row' },

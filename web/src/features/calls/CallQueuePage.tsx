@@ -11,6 +11,7 @@ import { leadName } from '../leads/labels.ts';
 import { relativeDue } from '../tasks/due.ts';
 import { useCallQueue, type SkipReason } from './api.ts';
 import { LogCallForm } from './LogCallForm.tsx';
+import { useViews } from '../views/api.ts';
 
 const SKIP_LABELS: Record<SkipReason, string> = {
   outside_calling_hours: 'outside calling hours',
@@ -51,18 +52,21 @@ const clock = (seconds: number) => `${Math.floor(seconds / 60)}:${String(seconds
 export function CallQueuePage() {
   const me = useSession();
   const [search, setSearch] = useSearchParams();
-  const source = (search.get('source') ?? 'leads') as 'leads' | 'contacts' | 'sequence';
+  const source = (search.get('source') ?? 'leads') as 'leads' | 'contacts' | 'sequence' | 'view';
   const sequenceId = search.get('sequenceId') ?? undefined;
+  const viewId = search.get('viewId') ?? undefined;
+  const leadViews = useViews('lead');
   const [status, setStatus] = useState('new,working');
   const [owner, setOwner] = useState<'me' | 'any'>('me');
   const [skip, setSkip] = useState<string[]>([]);
   const queue = useCallQueue({
     source,
     sequenceId: source === 'sequence' ? sequenceId : undefined,
+    viewId: source === 'view' ? viewId : undefined,
     status: source === 'leads' ? status : undefined,
-    ownerId: owner === 'any' ? 'any' : undefined,
+    ownerId: owner === 'any' && source !== 'view' ? 'any' : undefined,
     skip: skip.join(',') || undefined,
-  });
+  }, source !== 'view' || Boolean(viewId));
   const timer = useCallTimer();
   const current = queue.data?.current ?? null;
   const held = queue.data ? (Object.entries(queue.data.skipped) as [SkipReason, number][]).filter(([, n]) => n > 0) : [];
@@ -93,7 +97,18 @@ export function CallQueuePage() {
           <option value="leads">Leads</option>
           <option value="contacts">Contacts</option>
           <option value="sequence">Sequence call steps</option>
+          <option value="view">A saved view</option>
         </Select>
+        {source === 'view' && (
+          <Select aria-label="Saved view" value={viewId ?? ''} onChange={(e) => setSearch({ source: 'view', viewId: e.target.value })} className="w-auto">
+            <option value="">Choose a view…</option>
+            {(leadViews.data?.data ?? []).map((v) => (
+              <option key={v.id} value={v.id}>
+                {v.name}
+              </option>
+            ))}
+          </Select>
+        )}
         {source === 'leads' && (
         <Select aria-label="Lead status" value={status} onChange={(e) => setStatus(e.target.value)} className="w-auto">
           {STATUS_CHOICES.map((c) => (

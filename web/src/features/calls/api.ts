@@ -81,8 +81,9 @@ export type CallQueue = {
   considered: number;
 };
 
-export const useCallQueue = (params: Record<string, string | undefined>) =>
+export const useCallQueue = (params: Record<string, string | undefined>, enabled = true) =>
   useQuery({
+    enabled,
     queryKey: ['call-queue', params],
     queryFn: ({ signal }) => api<CallQueue>(`/api/v1/call-queue${query(params)}`, { signal }),
     placeholderData: (previous) => previous,

@@ -25,6 +25,7 @@ import { activeFilterCount, leadQuery, readLeadView, writeLeadView, type LeadVie
 import { STATUS_LABELS, STATUS_TONES, leadName, sourceLabel } from './labels.ts';
 import { LeadFilters, SortSelect } from './LeadFilters.tsx';
 import { NewLeadDialog } from './NewLeadDialog.tsx';
+import { ViewRecords, ViewTabs } from '../views/SavedViews.tsx';
 
 export function LeadsPage() {
   const me = useSession();
@@ -32,6 +33,8 @@ export function LeadsPage() {
   const ownerName = useUserNames();
   const [params, setParams] = useSearchParams();
   const view = readLeadView(params);
+  // A saved view (?view=<id>) replaces the quick filters and the table with its own.
+  const savedViewId = params.get('view');
   const update = (patch: Partial<LeadView>, replace = false) => setParams(writeLeadView({ ...view, ...patch }), { replace });
 
   const [search, setSearch] = useUrlSearch();
@@ -80,6 +83,12 @@ export function LeadsPage() {
         }
       />
 
+      <ViewTabs object="lead" current={savedViewId} allLabel="All leads" onSelect={(id) => setParams(id ? { view: id } : {})} />
+
+      {savedViewId ? (
+        <ViewRecords key={savedViewId} viewId={savedViewId} onDeleted={() => setParams({})} />
+      ) : (
+        <>
       <div className="space-y-2">
         <div className="flex gap-2">
           <div className="flex-1">
@@ -216,6 +225,8 @@ export function LeadsPage() {
           </div>
         )}
       </section>
+        </>
+      )}
 
       <NewLeadDialog open={creating} onClose={() => setCreating(false)} onOpenLead={(id) => navigate(`/leads/${id}`)} />
     </div>
