@@ -107,7 +107,7 @@ export function accountRoutes(app: FastifyInstance, db: Db): void {
   r.post('/api/v1/accounts', {
     config: { permission: 'records:write' },
     schema: { tags: A, summary: 'Create an account', body: z.strictObject(accountFields), response: { 201: accountSchema, ...errorResponses } },
-    handler: async (request, reply) => reply.code(201).send(await createAccount(db, actorOf(request), request.body)),
+    handler: async (request, reply) => reply.code(201).send(await createAccount(db, actorOf(request), { ...request.body, custom: request.body.custom ?? {} })),
   });
 
   r.get('/api/v1/accounts', {
@@ -159,7 +159,7 @@ export function accountRoutes(app: FastifyInstance, db: Db): void {
   r.post('/api/v1/contacts', {
     config: { permission: 'records:write' },
     schema: { tags: C, summary: 'Create a contact, optionally linked to an account', body: z.strictObject(contactFields), response: { 201: contactSchema, ...errorResponses } },
-    handler: async (request, reply) => reply.code(201).send(await createContact(db, actorOf(request), request.body)),
+    handler: async (request, reply) => reply.code(201).send(await createContact(db, actorOf(request), { ...request.body, custom: request.body.custom ?? {} })),
   });
 
   r.get('/api/v1/contacts', {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { sql } from 'drizzle-orm';
 import { addUser, newOrg, startTestApp, type Caller } from '../../../test/helpers.ts';
+import { createLead } from '../leads/service.ts';
 
 const t = await startTestApp();
 const db = t.database.db;
@@ -58,6 +59,10 @@ describe('custom fields', () => {
 
     const missing = await refused(rep.post('/api/v1/leads', { lastName: 'Doe' }));
     assert.deepEqual(missing.errors, [{ field: 'custom.segment', message: 'Segment is required' }]);
+    // Flows that ask no one for custom values (a web form, a conversion) create records without them.
+    const fromForm = await createLead(db, { orgId: admin.orgId, userId: '', role: 'admin', via: 'system' }, { lastName: 'From a form' });
+    assert.deepEqual(fromForm.custom, {});
+    await db.execute(sql`delete from leads where id = ${fromForm.id}`);
     const bad = await refused(
       rep.post('/api/v1/leads', { lastName: 'Doe', custom: { segment: 'Huge', budget: 12, channels: ['Fax'], sdr: '019a0000-0000-7000-8000-000000000000', nope: 1 } }),
     );

@@ -251,6 +251,11 @@ export async function deleteField(db: Db, actor: Actor, id: string): Promise<voi
  * type, required and unique, users and lookups found in the org. Throws 400 with `custom.<key>`
  * field errors, so the record's service writes nothing. On an edit without `input` it returns null
  * (leave the column alone). Call inside the record's transaction.
+ *
+ * Required fields bind creates that say something about custom values: the record routes always
+ * pass an object (the API, the UI), and imports check every row. Records other flows make without
+ * asking a person for them (web forms, lead conversion, partner registrations) pass no `input` and
+ * start without them, rather than fail on a field nobody could fill in.
  */
 export async function prepareCustomValues(
   tx: Db,
@@ -260,10 +265,10 @@ export async function prepareCustomValues(
   record: { id: string | null; current: Record<string, unknown> | null },
 ): Promise<Record<string, unknown> | null> {
   const creating = record.current === null;
-  if (!creating && input === undefined) return null;
+  if (input === undefined) return creating ? {} : null;
   const definitions = await fieldDefinitions(tx, actor, object);
-  if (definitions.length === 0 && (!input || Object.keys(input).length === 0)) return creating ? {} : null;
-  const { changes, errors } = checkValues(definitions, input ?? {}, { creating });
+  if (definitions.length === 0 && Object.keys(input).length === 0) return creating ? {} : null;
+  const { changes, errors } = checkValues(definitions, input, { creating });
   if (errors.length === 0) errors.push(...(await referenceProblems(tx, actor, object, definitions, changes, record.id)));
   if (errors.length) throw validationFailed(errors);
   return applyChanges(record.current ?? {}, changes);

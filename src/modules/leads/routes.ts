@@ -111,7 +111,8 @@ export function leadRoutes(app: FastifyInstance, db: Db): void {
     config: { permission: 'records:write' },
     schema: { tags: TAGS, summary: 'Create a lead', body: leadCreate, response: { 201: leadSchema, ...errorResponses } },
     handler: async (request, reply) => {
-      const lead = await createLead(db, actorOf(request), request.body);
+      // Always an object, so a create through the API fills the required custom fields (customfields/service.ts).
+      const lead = await createLead(db, actorOf(request), { ...request.body, custom: request.body.custom ?? {} });
       return reply.code(201).header('etag', etagFor(lead.version)).header('location', `/api/v1/leads/${lead.id}`).send(lead);
     },
   });

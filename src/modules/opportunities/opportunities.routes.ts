@@ -85,7 +85,7 @@ export function opportunityRecordRoutes(app: FastifyInstance, db: Db, delivery: 
       response: { 201: opportunitySchema, ...errorResponses, ...gateResponses },
     },
     handler: async (request, reply) => {
-      const deal = await createOpportunity(db, actorOf(request), request.body, delivery);
+      const deal = await createOpportunity(db, actorOf(request), { ...request.body, custom: request.body.custom ?? {} }, delivery);
       return reply.code(201).header('etag', etagFor(deal.version)).header('location', `/api/v1/opportunities/${deal.id}`).send(deal);
     },
   });

@@ -1,6 +1,7 @@
 import { Button } from '../../components/Button.tsx';
 import { Input, Select } from '../../components/Field.tsx';
 import type { Team, User } from '../../api/types.ts';
+import { useCustomFields } from '../customfields/api.ts';
 import { OPERATORS, OPERATOR_LABELS, RULE_FIELDS, STRATEGIES, STRATEGY_LABELS, splitList, type Condition, type Operator, type Rule, type RuleObject, type Target, type Territory } from './api.ts';
 
 type Props = {
@@ -40,6 +41,8 @@ function withOperator(condition: Condition, op: Operator): Condition {
 
 /** One rule: when it matches (conditions, all or any) and who then gets the record (pool and strategy). */
 export function RuleEditor({ rule, number, object, editable, users, teams, territories, errors, onChange, onMove, onRemove }: Props) {
+  // Lead rule sets (new leads, hand-offs) test the lead's custom fields; account rule sets the account's.
+  const customFields = useCustomFields(object === 'account' ? 'account' : 'lead');
   const at = `rules.${number - 1}`;
   const errorOf = (field: string) => Object.entries(errors).find(([key]) => key === `${at}.${field}` || key.startsWith(`${at}.${field}.`))?.[1];
   const setCondition = (i: number, condition: Condition) => onChange({ ...rule, conditions: rule.conditions.map((c, j) => (j === i ? condition : c)) });
@@ -83,6 +86,11 @@ export function RuleEditor({ rule, number, object, editable, users, teams, terri
               {RULE_FIELDS[object].map((field) => (
                 <option key={field} value={field}>
                   {field}
+                </option>
+              ))}
+              {customFields.map((field) => (
+                <option key={field.id} value={`custom.${field.key}`}>
+                  {field.label} (custom.{field.key})
                 </option>
               ))}
             </Select>

@@ -23,30 +23,37 @@ import {
   type Seniority,
 } from './api.ts';
 import { RescoreProgress } from './RescoreProgress.tsx';
+import { useCustomFields } from '../customfields/api.ts';
 
 /** A fit rule as typed: lists and bounds as text until saved. */
-type DraftFit = { field: FitField; operator: ListOperator; valuesText: string; seniorities: Seniority[]; min: string; max: string; points: string };
+type DraftFit = { field: FitField | `custom.${string}`; operator: ListOperator; range: boolean; valuesText: string; seniorities: Seniority[]; min: string; max: string; points: string };
 type DraftEngagement = { kind: EngagementKind; on: boolean; points: string; halfLifeDays: string; maxEvents: string };
 
 const toDraftFit = (rule: FitRule): DraftFit => ({
   field: rule.field,
   operator: rule.operator === 'between' ? 'in' : rule.operator,
-  valuesText: rule.field === 'industry' || rule.field === 'country' ? rule.values.join(', ') : '',
+  range: rule.operator === 'between',
+  valuesText: rule.operator !== 'between' && rule.field !== 'titleSeniority' ? rule.values.join(', ') : '',
   seniorities: rule.field === 'titleSeniority' ? rule.values : [],
-  min: rule.field === 'employeeCount' && rule.min !== null ? String(rule.min) : '',
-  max: rule.field === 'employeeCount' && rule.max !== null ? String(rule.max) : '',
+  min: rule.operator === 'between' && rule.min !== null ? String(rule.min) : '',
+  max: rule.operator === 'between' && rule.max !== null ? String(rule.max) : '',
   points: String(rule.points),
 });
 
 function fromDraftFit(d: DraftFit): FitRule {
   const points = Number(d.points);
+  if (d.field.startsWith('custom.')) {
+    const field = d.field as `custom.${string}`;
+    if (d.range) return { field, operator: 'between', min: d.min.trim() === '' ? null : Number(d.min), max: d.max.trim() === '' ? null : Number(d.max), points };
+    return { field, operator: d.operator, values: d.valuesText.split(',').map((v) => v.trim()).filter(Boolean), points };
+  }
   if (d.field === 'employeeCount') return { field: d.field, operator: 'between', min: d.min.trim() === '' ? null : Number(d.min), max: d.max.trim() === '' ? null : Number(d.max), points };
   if (d.field === 'titleSeniority') return { field: d.field, operator: d.operator, values: d.seniorities, points };
   const values = d.valuesText.split(',').map((v) => v.trim()).filter(Boolean);
   return { field: d.field, operator: d.operator, values: d.field === 'country' ? values.map((v) => v.toUpperCase()) : values, points };
 }
 
-const NEW_FIT: DraftFit = { field: 'industry', operator: 'in', valuesText: '', seniorities: [], min: '', max: '', points: '10' };
+const NEW_FIT: DraftFit = { field: 'industry', operator: 'in', range: false, valuesText: '', seniorities: [], min: '', max: '', points: '10' };
 
 /** Admins: fit rules and weights, engagement weights and how fast they fade; saving rescores every lead. */
 export function ScoringRulesPage() {
@@ -58,6 +65,9 @@ export function ScoringRulesPage() {
 
 function ScoringEditor({ rules }: { rules: ScoringRules }) {
   const [fit, setFit] = useState<DraftFit[]>(rules.fit.map(toDraftFit));
+  // Lead custom fields a fit rule may read: a range for numbers and money, values for the rest.
+  const customFields = useCustomFields('lead').filter((f) => f.type !== 'lookup' && f.type !== 'date' && f.type !== 'url');
+  const isRange = (field: string) => field === 'employeeCount' || customFields.some((f) => `custom.${f.key}` === field && (f.type === 'number' || f.type === 'currency'));
   const [engagement, setEngagement] = useState<DraftEngagement[]>(
     ENGAGEMENT_KINDS.map((kind) => {
       const rule = rules.engagement.find((r) => r.kind === kind);
@@ -112,14 +122,19 @@ function ScoringEditor({ rules }: { rules: ScoringRules }) {
             return (
               <li key={i} className="rounded-lg p-3 ring-1 ring-slate-200">
                 <div className="flex flex-wrap items-center gap-2">
-                  <Select aria-label={`Fit rule ${n} field`} className="w-40" value={rule.field} onChange={(e) => changeFit(i, { field: e.target.value as FitField })}>
+                  <Select aria-label={`Fit rule ${n} field`} className="w-40" value={rule.field} onChange={(e) => changeFit(i, { field: e.target.value as DraftFit['field'], range: isRange(e.target.value) })}>
                     {(Object.keys(FIT_FIELD_LABELS) as FitField[]).map((f) => (
                       <option key={f} value={f}>
                         {FIT_FIELD_LABELS[f]}
                       </option>
                     ))}
+                    {customFields.map((f) => (
+                      <option key={f.id} value={`custom.${f.key}`}>
+                        {f.label}
+                      </option>
+                    ))}
                   </Select>
-                  {rule.field === 'employeeCount' ? (
+                  {rule.field === 'employeeCount' || rule.range ? (
                     <span className="flex items-center gap-2 text-sm text-slate-600">
                       from
                       <Input aria-label={`Fit rule ${n} minimum`} value={rule.min} inputMode="numeric" className="w-20" onChange={(e) => changeFit(i, { min: e.target.value })} />
@@ -132,7 +147,7 @@ function ScoringEditor({ rules }: { rules: ScoringRules }) {
                       <option value="not_in">is none of</option>
                     </Select>
                   )}
-                  {(rule.field === 'industry' || rule.field === 'country') && (
+                  {(rule.field === 'industry' || rule.field === 'country' || (rule.field.startsWith('custom.') && !rule.range)) && (
                     <Input
                       aria-label={`Fit rule ${n} values`}
                       value={rule.valuesText}

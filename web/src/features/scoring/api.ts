@@ -21,8 +21,11 @@ export type ListOperator = 'in' | 'not_in';
 export type FitRule =
   | { field: 'industry' | 'country'; operator: ListOperator; values: string[]; points: number }
   | { field: 'titleSeniority'; operator: ListOperator; values: Seniority[]; points: number }
-  | { field: 'employeeCount'; operator: 'between'; min: number | null; max: number | null; points: number };
-export type FitField = FitRule['field'];
+  | { field: 'employeeCount'; operator: 'between'; min: number | null; max: number | null; points: number }
+  // A lead custom field: values it may hold, or a range for numbers and money (minor units).
+  | { field: `custom.${string}`; operator: ListOperator; values: string[]; points: number }
+  | { field: `custom.${string}`; operator: 'between'; min: number | null; max: number | null; points: number };
+export type FitField = Exclude<FitRule['field'], `custom.${string}`>;
 export const FIT_FIELD_LABELS: Record<FitField, string> = { titleSeniority: 'Title seniority', employeeCount: 'Employees', industry: 'Industry', country: 'Country' };
 
 export type EngagementRule = { kind: EngagementKind; points: number; halfLifeDays: number; maxEvents: number };
