@@ -106,7 +106,8 @@ type Schema = {
   enum?: unknown[]; const?: unknown; format?: string; pattern?: string; minLength?: number; maxLength?: number;
   minimum?: number; maximum?: number; exclusiveMinimum?: number; exclusiveMaximum?: number; minItems?: number; maxItems?: number;
 };
-type OpenApi = { paths: Record<string, Record<string, { requestBody?: { content?: Record<string, { schema?: Schema }> } }>>; components?: { schemas?: Record<string, Schema> } };
+type Operation = { requestBody?: { content?: Record<string, { schema?: Schema }> }; parameters?: { in: string; name: string; schema?: Schema }[] };
+type OpenApi = { paths: Record<string, Record<string, Operation>>; components?: { schemas?: Record<string, Schema> } };
 const openapi = t.app.swagger() as unknown as OpenApi;
 
 function resolve(schema: Schema): Schema {
@@ -216,15 +217,14 @@ function misshapen(raw: Schema): fc.Arbitrary<unknown> {
 const HOSTILE_PATH_IDS = ['not-a-uuid', "1' OR '1'='1", '../../etc/passwd', '00000000-0000-0000-0000-000000000000', 'x'.repeat(500), '%00', '<script>', '01900000-0000-7000-8000-000000000000'];
 
 type Route = { method: string; url: string; permission?: string };
+// Unsubscribe and tracked links are opened by an email's recipient, so their refusals are pages.
+const FOR_RECIPIENTS = /^\/api\/v1\/(unsubscribe|email-tracking)\//;
 type Case = { url: string; body: unknown };
 
-function caseFor(route: Route): fc.Arbitrary<Case> {
-  const openapiPath = route.url.replace(/:([A-Za-z]+)/g, '{$1}');
-  const operation = openapi.paths[openapiPath]?.[route.method.toLowerCase()];
-  const schema = operation?.requestBody?.content?.['application/json']?.schema;
-  const body: fc.Arbitrary<unknown> = schema
-    ? fc.oneof({ weight: 6, arbitrary: conforming(schema) }, { weight: 3, arbitrary: misshapen(schema) }, { weight: 1, arbitrary: anyJson })
-    : fc.oneof(fc.constant(undefined), anyJson);
+const operationOf = (route: Route) => openapi.paths[route.url.replace(/:([A-Za-z]+)/g, '{$1}')]?.[route.method.toLowerCase()];
+
+/** Mostly the route with real ids of the org's records, sometimes with hostile strings for ids. */
+function urlFor(route: Route): fc.Arbitrary<string> {
   const params = [...route.url.matchAll(/:([A-Za-z]+)/g)].map((m) => m[1]!);
   const resource = route.url.split('/')[3] ?? '';
   const realUrl = route.url
@@ -234,8 +234,29 @@ function caseFor(route: Route): fc.Arbitrary<Case> {
   const hostileUrl = params.length || route.url.includes('*')
     ? fc.constantFrom(...HOSTILE_PATH_IDS).map((id) => route.url.replace(/:[A-Za-z]+/g, encodeURIComponent(id)).replace('*', encodeURIComponent(id)))
     : fc.constant(realUrl);
-  const url = fc.oneof({ weight: 4, arbitrary: fc.constant(realUrl) }, { weight: 1, arbitrary: hostileUrl });
-  return fc.record({ url, body });
+  return fc.oneof({ weight: 4, arbitrary: fc.constant(realUrl) }, { weight: 1, arbitrary: hostileUrl });
+}
+
+function caseFor(route: Route): fc.Arbitrary<Case> {
+  const schema = operationOf(route)?.requestBody?.content?.['application/json']?.schema;
+  const body: fc.Arbitrary<unknown> = schema
+    ? fc.oneof({ weight: 6, arbitrary: conforming(schema) }, { weight: 3, arbitrary: misshapen(schema) }, { weight: 1, arbitrary: anyJson })
+    : fc.oneof(fc.constant(undefined), anyJson);
+  return fc.record({ url: urlFor(route), body });
+}
+
+/** A read with its documented query parameters set to hostile values of their type, and unknown ones. */
+function readFor(route: Route): fc.Arbitrary<string> {
+  const query = (operationOf(route)?.parameters ?? []).filter((p) => p.in === 'query');
+  const asText = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value) ?? '');
+  const known = fc
+    .tuple(...query.map((param) => fc.option(fc.oneof(conforming(param.schema ?? {}).map(asText), fc.constantFrom(...HOSTILE_STRINGS)), { nil: undefined })))
+    .map((values) => values.flatMap((value, i) => (value === undefined ? [] : [[query[i]!.name, value] as const])));
+  const unknown = fc.array(fc.tuple(fc.constantFrom(...HOSTILE_KEYS, 'limit', 'cursor', 'sort', 'q'), fc.constantFrom(...HOSTILE_STRINGS)), { maxLength: 2 });
+  return fc.tuple(urlFor(route), known, unknown).map(([url, pairs, extra]) => {
+    const search = new URLSearchParams([...pairs, ...extra].map(([k, v]) => [k, v]));
+    return search.size ? `${url}?${search.toString()}` : url;
+  });
 }
 
 // A hash of each org-scoped table's rows for both orgs: any change a rejected request made shows up.
@@ -260,8 +281,8 @@ const changedTables = (before: Map<string, string>, after: Map<string, string>) 
 const ENDINGS = /\/(merge|merges|undo|convert|withdraw|decision|cancel|stop|revoke|logout-everywhere|rotate-key|activate)\b/;
 const writeRoutes = (t.app.apiRoutes as Route[])
   .filter((route) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(route.method))
-  // Sign-in, sign-up and the multipart imports have their own tests; the rest are all here.
-  .filter((route) => !/\/(auth\/login|setup|imports)\b/.test(route.url))
+  // The multipart imports have their own tests; the rest are all here.
+  .filter((route) => !/\/imports\b/.test(route.url))
   .sort((a, b) => Number(a.method === 'DELETE' || ENDINGS.test(a.url)) - Number(b.method === 'DELETE' || ENDINGS.test(b.url)));
 
 test('every write route answers hostile input with a success or a 4xx problem, and a rejection changes nothing', async () => {
@@ -301,8 +322,7 @@ test('every write route answers hostile input with a success or a 4xx problem, a
         continue;
       }
       rejected += 1;
-      // The unsubscribe link opens a page for the recipient, so its refusals are pages too.
-      const problemExpected = !route.url.startsWith('/api/v1/unsubscribe/');
+      const problemExpected = !FOR_RECIPIENTS.test(route.url);
       if (problemExpected && !String(res.headers['content-type']).startsWith('application/problem+json')) failures.push(`${label}\n    → ${res.statusCode} is not problem+json: ${res.headers['content-type']}`);
       else if (problemExpected && (res.json() as { status?: number }).status !== res.statusCode) failures.push(`${label}\n    → problem status ${res.body.slice(0, 200)}`);
       const after = await fingerprint();
@@ -322,4 +342,21 @@ test('prototype-pollution keys in a body never reach Object.prototype', async ()
   assert.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8');
   assert.equal(({} as Json).polluted, undefined);
   assert.equal((await admin.get('/api/v1/leads?q=proto%20co')).json().data.length, 0);
+});
+
+test('every read route answers hostile paths and query strings with a success or a 4xx problem', async () => {
+  const reads = (t.app.apiRoutes as Route[]).filter((route) => route.method === 'GET' && route.url !== '/api/v1/backup');
+  assert.ok(reads.length > 100, `only ${reads.length} read routes found`);
+  const failures: string[] = [];
+  for (const [index, route] of reads.entries()) {
+    for (const url of fc.sample(readFor(route), { numRuns: Math.max(2, RUNS_PER_ROUTE - 2), seed: SEED + 1000 + index })) {
+      const res = await (index % 2 ? rep : admin).request({ method: 'GET', url });
+      const shortUrl = url.length > 200 ? `${url.slice(0, 190)}…(${url.length})` : url;
+      if (res.statusCode >= 500) failures.push(`GET ${shortUrl}\n    → ${res.statusCode} ${res.body.slice(0, 200)}`);
+      else if (res.statusCode >= 400 && !FOR_RECIPIENTS.test(route.url) && !String(res.headers['content-type']).startsWith('application/problem+json')) {
+        failures.push(`GET ${shortUrl}\n    → ${res.statusCode} is not problem+json: ${res.headers['content-type']}`);
+      }
+    }
+  }
+  assert.deepEqual(failures, [], `${failures.length} hostile reads misbehaved:\n${failures.join('\n')}`);
 });
