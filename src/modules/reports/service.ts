@@ -29,7 +29,6 @@ import {
   type Period,
   type PipelineSummary,
   type Range,
-  type SegmentKind,
   type SegmentMetrics,
 } from './model.ts';
 
@@ -559,31 +558,32 @@ export async function pipelineRecords(
 
 async function segmentMetrics(db: Db, actor: Actor, range: Range, owners: string[] | null): Promise<SegmentMetrics[]> {
   const cohort = sql`l.org_id = ${actor.orgId} and l.deleted_at is null and l.created_at >= ${ts(range.from)} and l.created_at < ${ts(range.to)} and ${ownerIn(sql`l.owner_id`, owners)} and ${visibleLeads(actor)}`;
-  const leadSegments = async (kind: SegmentKind, key: SQL, name: SQL, join: SQL = sql``) =>
-    (
-      await rows<{ key: string | null; name: string | null; leads: string; qualified: string; opportunities: string }>(
-        db,
-        // Only converted leads look up their conversion (one unique-index probe each).
-        sql`select ${key} as key, ${name} as name, count(*) as leads, count(*) filter (where l.status in ('qualified', 'converted')) as qualified,
-              count(*) filter (where l.status = 'converted' and exists (select 1 from lead_conversions c where c.org_id = l.org_id and c.lead_id = l.id and c.opportunity_id is not null)) as opportunities
-            from leads l ${join}
-            where ${cohort} group by 1, 2`,
-      )
-    )
-      .filter((r) => r.key !== null)
-      .map(
-        (r): SegmentMetrics => ({
-          kind,
-          key: r.key!,
-          name: r.name ?? r.key!,
-          metrics: {
-            qualificationRate: { value: rate(num(r.qualified), num(r.leads)), base: num(r.leads) },
-            conversionRate: { value: rate(num(r.opportunities), num(r.qualified)), base: num(r.qualified) },
-          },
-        }),
-      );
-  const territories = await leadSegments('territory', sql`l.territory_id::text`, sql`t.name`, sql`left join territories t on t.org_id = l.org_id and t.id = l.territory_id`);
-  const sources = await leadSegments('source', sql`l.source`, sql`l.source`);
+  // Territories and sources in one read of the period's leads (grouping sets); only converted leads
+  // look up their conversion (one unique-index probe each).
+  const segments = await rows<{ by_territory: boolean; territory: string | null; territory_name: string | null; source: string | null; leads: string; qualified: string; opportunities: string }>(
+    db,
+    sql`select grouping(l.source) = 1 as by_territory, l.territory_id::text as territory, t.name as territory_name, l.source,
+          count(*) as leads, count(*) filter (where l.status in ('qualified', 'converted')) as qualified,
+          count(*) filter (where l.status = 'converted' and exists (select 1 from lead_conversions c where c.org_id = l.org_id and c.lead_id = l.id and c.opportunity_id is not null)) as opportunities
+        from leads l left join territories t on t.org_id = l.org_id and t.id = l.territory_id
+        where ${cohort} group by grouping sets ((l.territory_id, t.name), (l.source))`,
+  );
+  const leadSegments = segments
+    .map((r) => (r.by_territory ? { kind: 'territory' as const, key: r.territory, name: r.territory_name ?? r.territory, r } : { kind: 'source' as const, key: r.source, name: r.source, r }))
+    .filter((x): x is typeof x & { key: string } => x.key !== null)
+    .map(
+      ({ kind, key, name, r }): SegmentMetrics => ({
+        kind,
+        key,
+        name: name ?? key,
+        metrics: {
+          qualificationRate: { value: rate(num(r.qualified), num(r.leads)), base: num(r.leads) },
+          conversionRate: { value: rate(num(r.opportunities), num(r.qualified)), base: num(r.qualified) },
+        },
+      }),
+    );
+  const territories = leadSegments.filter((x) => x.kind === 'territory');
+  const sources = leadSegments.filter((x) => x.kind === 'source');
   const fromDay = range.from.toISOString().slice(0, 10);
   const toDay = range.to.toISOString().slice(0, 10);
   const calls = await rows<{ actor: string; name: string; team_id: string | null; team_name: string | null; calls: string; connects: string; emails: string; replies: string }>(
