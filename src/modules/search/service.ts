@@ -55,16 +55,22 @@ export async function globalSearch(db: Db, actor: Actor, query: string, options:
   const recordPart = (spec: {
     type: SearchType;
     table: typeof leads | typeof contacts | typeof accounts | typeof opportunities;
-    live: SQL;
+    visible: SQL;
     haystack: SQL;
     title: SQL;
     subtitle: SQL;
     exact: { when: SQL | null; score: number }[];
   }): SQL | null => {
+    const live = sql`${spec.table.orgId} = ${actor.orgId} and ${spec.table.deletedAt} is null and ${spec.visible}`;
     const exact = spec.exact.filter((e): e is { when: SQL; score: number } => e.when !== null);
     const branches: SQL[] = [];
-    if (exact.length) branches.push(sql`(select ${spec.table.id} from ${spec.table} where ${spec.live} and (${orEmpty(exact.map((e) => e.when))}) limit ${PER_TYPE * 4})`);
-    if (fuzzy) branches.push(sql`(select ${spec.table.id} from ${spec.table} where ${spec.live} and ${text} <% ${spec.haystack} limit ${CANDIDATES})`);
+    if (exact.length) branches.push(sql`(select ${spec.table.id} from ${spec.table} where ${live} and (${orEmpty(exact.map((e) => e.when))}) limit ${PER_TYPE * 4})`);
+    // The planner would rather walk an (org, …) btree and test every row of the org against the
+    // trigram operator than read the trigram index (seen at 20,000 leads: 117 ms against 15 ms).
+    // Conditions it cannot match to a btree, and no sequential scans in this transaction, leave it
+    // the GIN index; the org and the trash are still checked on each candidate row.
+    const fuzzyLive = sql`${spec.table.orgId}::text = ${actor.orgId} and (${spec.table.deletedAt} is null) is true and ${spec.visible}`;
+    if (fuzzy) branches.push(sql`(select ${spec.table.id} from ${spec.table} where ${fuzzyLive} and ${text} <% ${spec.haystack} limit ${CANDIDATES})`);
     if (branches.length === 0) return null;
     const similarity = fuzzy ? sql`word_similarity(${text}, ${spec.haystack}) + case when ${spec.haystack} like ${prefix} then 0.05 else 0 end` : sql`0`;
     const scores = [similarity, ...exact.map((e) => sql`case when ${e.when} then ${e.score}::float8 else 0 end`)];
@@ -79,7 +85,7 @@ export async function globalSearch(db: Db, actor: Actor, query: string, options:
     parts.push(recordPart({
       type: 'lead',
       table: leads,
-      live: sql`${leads.orgId} = ${actor.orgId} and ${leads.deletedAt} is null and ${visibleRecords(actor, 'leads')}`,
+      visible: visibleRecords(actor, 'leads'),
       haystack: sql`${leads.searchText}`,
       title: sql`coalesce(nullif(trim(${leads.firstName} || ' ' || ${leads.lastName}), ''), nullif(${leads.company}, ''), ${leads.email}, 'Lead')`,
       subtitle: sql`concat_ws(' · ', nullif(${leads.company}, ''), ${leads.email}, ${leads.phone})`,
@@ -90,7 +96,7 @@ export async function globalSearch(db: Db, actor: Actor, query: string, options:
     parts.push(recordPart({
       type: 'contact',
       table: contacts,
-      live: sql`${contacts.orgId} = ${actor.orgId} and ${contacts.deletedAt} is null and ${visibleRecords(actor, 'contacts')}`,
+      visible: visibleRecords(actor, 'contacts'),
       haystack: sql`${contacts.searchText}`,
       title: sql`coalesce(nullif(trim(${contacts.firstName} || ' ' || ${contacts.lastName}), ''), ${contacts.email}, 'Contact')`,
       subtitle: sql`concat_ws(' · ', ${contacts.title}, ${contacts.email}, ${contacts.phone})`,
@@ -103,7 +109,7 @@ export async function globalSearch(db: Db, actor: Actor, query: string, options:
     parts.push(recordPart({
       type: 'account',
       table: accounts,
-      live: sql`${accounts.orgId} = ${actor.orgId} and ${accounts.deletedAt} is null and ${visibleRecords(actor, 'accounts')}`,
+      visible: visibleRecords(actor, 'accounts'),
       haystack: sql`${accounts.searchText}`,
       title: sql`${accounts.name}`,
       subtitle: sql`concat_ws(' · ', ${accounts.domain}, ${accounts.industry}, ${accounts.phone})`,
@@ -114,7 +120,7 @@ export async function globalSearch(db: Db, actor: Actor, query: string, options:
     parts.push(recordPart({
       type: 'opportunity',
       table: opportunities,
-      live: sql`${opportunities.orgId} = ${actor.orgId} and ${opportunities.deletedAt} is null and ${visibleRecords(actor, 'opportunities')}`,
+      visible: visibleRecords(actor, 'opportunities'),
       haystack: sql`lower(${opportunities.name})`,
       title: sql`${opportunities.name}`,
       subtitle: sql`concat_ws(' · ', ${opportunities.status}, to_char(${opportunities.closeDate}, 'YYYY-MM-DD'), (${opportunities.amount} / 100)::text || ' ' || ${opportunities.currency})`,
@@ -135,6 +141,7 @@ export async function globalSearch(db: Db, actor: Actor, query: string, options:
 
   const rows = await db.transaction(async (tx) => {
     // The trigram operator's threshold, for this transaction only.
+    await tx.execute(sql`select set_config('enable_seqscan', 'off', true)`);
     const run = async (threshold: number) => {
       await tx.execute(sql`select set_config('pg_trgm.word_similarity_threshold', ${String(threshold)}, true)`);
       return ((await tx.execute(sql.join(queries, sql` union all `))) as unknown as { rows: Row[] }).rows;
