@@ -79,6 +79,15 @@ test('custom fields: define in settings, fill in the new-lead form, edit on the 
   assert.ok(await noSideways(page), 'the lead page fits');
   await shootDesktopAndPhone(page, 'customfields-lead');
 
+  // The leads list filters by it (the filter lives in the URL, as the others do).
+  await page.goto(`${base}/leads`);
+  await page.getByLabel('Industry segment').selectOption('Mid-Market');
+  await page.waitForURL(/custom\.industry_segment=Mid-Market/);
+  await page.getByRole('link', { name: 'Lovelace' }).waitFor();
+  await shoot(page, 'customfields-list-filter');
+  await page.getByLabel('Industry segment').selectOption('SMB');
+  await page.getByText('No leads match').waitFor();
+
   // Archive: hidden on the lead, the value kept; restore brings it back.
   await page.goto(`${base}/settings/custom-fields`);
   const row = page.getByRole('row', { name: /Industry segment/ });

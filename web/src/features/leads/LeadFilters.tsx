@@ -5,6 +5,7 @@ import { Input, Select } from '../../components/Field.tsx';
 import { Icon } from '../../components/Icon.tsx';
 import { Menu } from '../../components/Menu.tsx';
 import { ownerOptions, useUsers } from '../users/api.ts';
+import { useCustomFields } from '../customfields/api.ts';
 import { activeFilterCount, type LeadView } from './filters.ts';
 import { STATUS_LABELS, sourceLabel } from './labels.ts';
 
@@ -27,6 +28,8 @@ export function LeadFilters({ view, onChange }: { view: LeadView; onChange: (pat
   useEffect(() => setCountry(view.country), [view.country]);
   const [shownOnPhone, setShownOnPhone] = useState(false);
   const count = activeFilterCount(view);
+  // Custom fields with a few known values filter from a list: picklists, checkboxes and users.
+  const customFields = useCustomFields('lead').filter((f) => f.type === 'picklist' || f.type === 'multi_picklist' || f.type === 'checkbox' || f.type === 'user');
 
   return (
     <div className="flex flex-col gap-2">
@@ -101,10 +104,34 @@ export function LeadFilters({ view, onChange }: { view: LeadView; onChange: (pat
           <span className="text-sm text-slate-400">–</span>
           <Input type="date" aria-label="Created to" value={view.to} min={view.from || undefined} onChange={(event) => onChange({ to: event.target.value })} className="flex-1 sm:w-36 sm:flex-none" />
         </div>
+        {customFields.map((field) => (
+          <Select
+            key={field.id}
+            aria-label={field.label}
+            value={view.custom[field.key] ?? ''}
+            onChange={(event) => onChange({ custom: { ...view.custom, [field.key]: event.target.value } })}
+            className="sm:w-40"
+          >
+            <option value="">Any {field.label.toLowerCase()}</option>
+            {(field.type === 'checkbox'
+              ? [
+                  { value: 'true', label: `${field.label}: yes` },
+                  { value: 'false', label: `${field.label}: no` },
+                ]
+              : field.type === 'user'
+                ? ownerOptions(users.data)
+                : field.options.map((option) => ({ value: option, label: option }))
+            ).map((option) => (
+              <option key={option.value} value={option.value}>
+                {option.label}
+              </option>
+            ))}
+          </Select>
+        ))}
         {count > 0 && (
           <Button
             variant="ghost"
-            onClick={() => onChange({ status: [], owner: '', source: '', country: '', from: '', to: '' })}
+            onClick={() => onChange({ status: [], owner: '', source: '', country: '', from: '', to: '', custom: {} })}
           >
             Clear filters
           </Button>

@@ -14,6 +14,8 @@ export type LeadView = {
   from: string;
   to: string;
   sort: LeadSort;
+  /** Custom field filters by key (`custom.<key>=value` in the URL and the API). */
+  custom: Record<string, string>;
 };
 
 export const DEFAULT_SORT: LeadSort = '-createdAt';
@@ -29,6 +31,7 @@ export function readLeadView(params: URLSearchParams): LeadView {
     from: params.get('from') ?? '',
     to: params.get('to') ?? '',
     sort: sort && (LEAD_SORTS as readonly string[]).includes(sort) ? (sort as LeadSort) : DEFAULT_SORT,
+    custom: Object.fromEntries([...params].filter(([name, value]) => name.startsWith('custom.') && value).map(([name, value]) => [name.slice(7), value])),
   };
 }
 
@@ -41,12 +44,13 @@ export function writeLeadView(view: LeadView): URLSearchParams {
   if (view.country) params.set('country', view.country);
   if (view.from) params.set('from', view.from);
   if (view.to) params.set('to', view.to);
+  for (const [key, value] of Object.entries(view.custom)) if (value) params.set(`custom.${key}`, value);
   if (view.sort !== DEFAULT_SORT) params.set('sort', view.sort);
   return params;
 }
 
 export const activeFilterCount = (view: LeadView): number =>
-  [view.status.length > 0, view.owner, view.source, view.country, view.from, view.to].filter(Boolean).length;
+  [view.status.length > 0, view.owner, view.source, view.country, view.from, view.to, ...Object.values(view.custom)].filter(Boolean).length;
 
 /** The API's query for a view; "me" becomes the signed-in user's id. */
 export function leadQuery(view: LeadView, myId: string): Record<string, string | undefined> {
@@ -60,5 +64,6 @@ export function leadQuery(view: LeadView, myId: string): Record<string, string |
     createdFrom: view.from ? dayBoundary(view.from, 'start') : undefined,
     createdTo: view.to ? dayBoundary(view.to, 'end') : undefined,
     sort: view.sort,
+    ...Object.fromEntries(Object.entries(view.custom).map(([key, value]) => [`custom.${key}`, value || undefined])),
   };
 }
