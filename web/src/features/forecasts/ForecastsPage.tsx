@@ -193,7 +193,7 @@ function StatisticalPanel({ stats, currency, scopeName }: { stats: ReturnType<ty
     <section className={card} aria-labelledby="stats">
       <h2 id="stats" className="mb-1 text-sm font-semibold text-slate-900">Statistical forecast: {scopeName}</h2>
       <p className="mb-3 text-xs text-slate-600">
-        Each open deal wins with the rate of past deals in its stage and time in stage (shrunk toward the stage and the org rate; {model.trainedOn} stage stays learned from). {simulation.trials.toLocaleString()} simulated outcomes.
+        Each open deal wins with the rate of past deals in its stage and time in stage (shrunk toward the stage and the org rate; {model.trainedOn} stage stays learned from), moved by how its owner has done from that stage. {simulation.trials.toLocaleString()} simulated outcomes.
       </p>
       <dl className="mb-3 grid grid-cols-3 gap-3 text-center">
         <div><dt className="text-xs text-slate-500">P10</dt><dd className="font-semibold">{money(simulation.p10, currency)}</dd></div>

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { Button } from '../../components/Button.tsx';
 import { Field, Input, Select } from '../../components/Field.tsx';
 import { Notice, errorMessage } from '../../components/Notice.tsx';
+import { useSession } from '../auth/session.tsx';
 import { useTeams, useUsers } from '../users/api.ts';
 import { CATALOGUE, CHART_NAMES, useSaveDashboard, type Chart, type Dashboard, type Widget } from './api.ts';
 
@@ -59,8 +60,14 @@ export function DashboardEditor({
   const [widgets, setWidgets] = useState<Widget[]>(start.widgets.map((w) => ({ ...w, filters: { ...w.filters } })));
   const [adding, setAdding] = useState<Chart>('funnel');
   const save = useSaveDashboard();
+  const me = useSession().user;
   const users = useUsers();
   const teams = useTeams();
+  // A rep's reports reach their own team at most: offer only that team and its people.
+  const myTeams = (teams.data ?? []).filter((t) => me.role !== 'rep' || t.memberIds.includes(me.id));
+  const people = (users.data ?? []).filter(
+    (u) => u.role !== 'partner' && u.status === 'active' && (me.role !== 'rep' || u.id === me.id || myTeams.some((t) => t.memberIds.includes(u.id))),
+  );
 
   const change = (index: number, patch: Partial<Widget>) => setWidgets((list) => list.map((w, i) => (i === index ? { ...w, ...patch } : w)));
   const setFilter = (index: number, key: string, value: string) =>
@@ -156,20 +163,18 @@ export function DashboardEditor({
                   >
                     <option value="">Everyone I can see</option>
                     <optgroup label="Teams">
-                      {(teams.data ?? []).map((t) => (
+                      {myTeams.map((t) => (
                         <option key={t.id} value={`team:${t.id}`}>
                           {t.name}
                         </option>
                       ))}
                     </optgroup>
                     <optgroup label="Reps">
-                      {(users.data ?? [])
-                        .filter((u) => u.role !== 'partner' && u.status === 'active')
-                        .map((u) => (
-                          <option key={u.id} value={`rep:${u.id}`}>
-                            {u.name}
-                          </option>
-                        ))}
+                      {people.map((u) => (
+                        <option key={u.id} value={`rep:${u.id}`}>
+                          {u.name}
+                        </option>
+                      ))}
                     </optgroup>
                   </Select>
                 )}
