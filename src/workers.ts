@@ -6,6 +6,7 @@ import { startEmailWorkers } from './modules/emails/workers.ts';
 import { startImportWorkers } from './modules/imports/workers.ts';
 import { startLeadWorkers } from './modules/leads/workers.ts';
 import { startMeetingWorkers } from './modules/meetings/workers.ts';
+import { startNotificationWorkers } from './modules/notifications/workers.ts';
 import { startRenewalWorker } from './modules/opportunities/renewals.service.ts';
 import { startPartnerWorkers } from './modules/partners/workers.ts';
 import { startReportWorkers } from './modules/reports/digest.ts';
@@ -23,6 +24,7 @@ export async function startWorkers(context: WorkerContext): Promise<void> {
   await startImportWorkers(context);
   await startLeadWorkers(context);
   await startMeetingWorkers(context);
+  await startNotificationWorkers(context);
   await startRenewalWorker(context);
   await startPartnerWorkers(context);
   await startReportWorkers(context);

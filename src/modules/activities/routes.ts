@@ -11,6 +11,7 @@ import { dealContacts } from '../opportunities/deal-contacts.service.ts';
 import { getOpportunity } from '../opportunities/opportunities.service.ts';
 import { ACTIVITY_KIND, type SubjectType } from './model.ts';
 import { addNote, timeline, type TimelinePerson } from './service.ts';
+import { notifyMentions } from './mentions.service.ts';
 
 export const timelineItemSchema = z
   .object({
@@ -69,6 +70,7 @@ export function activityRoutes(app: FastifyInstance, db: Db): void {
       schema: {
         tags: [subject.tag],
         summary: `Add a note to a ${subject.type}'s timeline`,
+        description: 'Mention people with `@their@email`, `@Full Name` or `@First` (when no one else in the org has that first name): each is notified, if they may see the record.',
         params: idParams,
         body: z.strictObject({ text: z.string().min(1).max(20_000) }),
         response: { 201: timelineItemSchema, ...errorResponses },
@@ -76,7 +78,9 @@ export function activityRoutes(app: FastifyInstance, db: Db): void {
       handler: async (request, reply) => {
         const actor = actorOf(request);
         await subject.assertExists(db, actor, request.params.id);
-        return reply.code(201).send(await addNote(db, actor, subject.type, request.params.id, request.body.text));
+        const note = await addNote(db, actor, subject.type, request.params.id, request.body.text);
+        await notifyMentions(db, actor, subject.type, request.params.id, request.body.text);
+        return reply.code(201).send(note);
       },
     });
 

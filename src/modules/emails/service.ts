@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import nodemailer, { type Transporter } from 'nodemailer';
-import type { Actor } from '../../core/actor.ts';
+import { systemActor, type Actor } from '../../core/actor.ts';
 import { assertVersion, type ExpectedVersion } from '../../core/concurrency.ts';
 import type { Config } from '../../core/config.ts';
 import { decodeCursor, encodeCursor } from '../../core/cursor.ts';
@@ -12,9 +12,11 @@ import { secretsOf, type Secrets } from '../../core/secrets.ts';
 import { getAccount, getContact } from '../accounts/service.ts';
 import type { SubjectType } from '../activities/model.ts';
 import { logActivities, logActivity } from '../activities/service.ts';
+import { subjectLink } from '../activities/subjects.ts';
 import { recordAudit } from '../audit/service.ts';
 import { getLead } from '../leads/service.ts';
 import { getOrganization } from '../orgs/service.ts';
+import { tell } from '../routing/notices.ts';
 import { getUser } from '../users/service.ts';
 import { decorateEmail, isAddress, isTrackableUrl, normalizeAddress, renderTemplate, type MergeContext, type RenderedTemplate } from './model.ts';
 import { emailAddresses, emailConsentEvents, emails, emailSettings, emailTemplates, emailUserSettings } from './schema.ts';
@@ -767,6 +769,13 @@ export async function recordReply(db: Db, actor: Actor, reply: { emailId: string
     await tx.update(emails).set({ repliedAt: sql`coalesce(${emails.repliedAt}, now())` }).where(and(eq(emails.orgId, actor.orgId), eq(emails.id, original.id)));
     await logActivity(tx, actor, { subjectType: original.subjectType as SubjectType, subjectId: original.subjectId, kind: 'email_replied', occurredAt: reply.at ?? undefined, summary: `Replied "${reply.subject}"`, details: { direction: 'inbound', emailId: id, inReplyTo: original.id, subject: reply.subject } });
     await emit(tx, actor, { kind: 'replied', address: original.toAddress, subjectType: original.subjectType, subjectId: original.subjectId, emailId: original.id });
+    // The sender hears of it; told by the system, since the mailbox polled is the sender's own.
+    await tell(tx, systemActor(actor.orgId, ''), [original.senderId], {
+      kind: 'email_replied',
+      title: `${normalizeAddress(reply.from ?? original.toAddress)} replied: ${reply.subject}`,
+      body: `A reply to "${original.subject}" arrived.`,
+      link: subjectLink(original.subjectType as SubjectType, original.subjectId),
+    });
     return true;
   });
 }

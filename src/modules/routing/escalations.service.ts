@@ -1,5 +1,6 @@
 // What happens when a clock runs out: the breach is recorded once (the clock row is locked and
 // must still be running), the record is escalated as its rule set says, and the manager is told.
+import { sql } from 'drizzle-orm';
 import { systemActor, type Actor } from '../../core/actor.ts';
 import type { Db } from '../../core/db.ts';
 import { getLead } from '../leads/service.ts';
@@ -82,6 +83,7 @@ export async function sweepClocks(db: Db, now: Date = new Date(), log?: (message
   for (const clock of await unqueuedClocks(db, 500)) {
     if (await db.transaction((tx) => requeueClock(tx, clock, now))) queued += 1;
   }
+  await warnClocks(db, now, log);
   let handled = 0;
   for (const clock of await overdueClocks(db, new Date(now.getTime() - 2 * 60_000), 100)) {
     try {
@@ -91,4 +93,41 @@ export async function sweepClocks(db: Db, now: Date = new Date(), log?: (message
     }
   }
   return { queued, handled };
+}
+
+/** A clock's owner is warned once its last fifth has begun (at least the last minute). */
+export const WARN_SHARE = 0.2;
+
+/**
+ * Tells the owners of running clocks about to run out, once per clock: the row is stamped in the
+ * statement that picks it, so two sweeps never warn twice.
+ */
+export async function warnClocks(db: Db, now: Date, log?: (message: string) => void): Promise<number> {
+  const at = sql`${now.toISOString()}::timestamptz`;
+  const due = (await db.execute(sql`
+    update sla_timers set warned_at = ${at}
+    where status = 'running' and warned_at is null and due_at > ${at}
+      and due_at <= ${at} + greatest(minutes * ${WARN_SHARE}::float8, 1) * interval '1 minute'
+    returning org_id, id, kind, subject_id, owner_id, due_at`)) as unknown as { rows: { org_id: string; id: string; kind: string; subject_id: string; owner_id: string; due_at: string | Date }[] };
+  for (const clock of due.rows) {
+    try {
+      await db.transaction(async (tx) => {
+        const actor = systemActor(clock.org_id, '');
+        const dueAt = new Date(clock.due_at);
+        const left = Math.max(1, Math.round((dueAt.getTime() - now.getTime()) / 60_000));
+        const when = `${dueAt.toISOString().slice(11, 16)} UTC`;
+        if (clock.kind === 'first_touch') {
+          const lead = await getLead(tx, actor, clock.subject_id).catch(() => null);
+          if (!lead) return;
+          const name = [`${lead.firstName} ${lead.lastName}`.trim(), lead.company].filter(Boolean).join(', ') || 'a lead';
+          await tell(tx, actor, [clock.owner_id], { kind: 'sla_warning', title: `${left} min left to touch ${name}`, body: `Speed-to-lead runs out at ${when}: call or email before then.`, link: `/leads/${lead.id}` });
+        } else {
+          await tell(tx, actor, [clock.owner_id], { kind: 'sla_warning', title: `${left} min left to accept a hand-off`, body: `The hand-off goes elsewhere at ${when} unless you accept it.`, link: `/handoffs/${clock.subject_id}` });
+        }
+      });
+    } catch (error) {
+      log?.(`SLA warning for clock ${clock.id} failed: ${(error as Error).message}`);
+    }
+  }
+  return due.rows.length;
 }

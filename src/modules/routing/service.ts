@@ -71,7 +71,11 @@ export async function assignLead(tx: Db, actor: Actor, lead: LeadView, how: Lead
  * given, the owner the active lead rule set picks (when there is one; else the creator keeps it).
  */
 export async function routeLead(tx: Db, actor: Actor, lead: LeadView, options: { explicitOwner: boolean }): Promise<LeadView> {
-  if (options.explicitOwner) return placeLead(tx, actor, lead);
+  if (options.explicitOwner) {
+    // Given an owner by hand (the API, a form's or a booking page's owner): they hear of it like a routed one.
+    if (lead.ownerId) await tell(tx, actor, [lead.ownerId], { kind: 'lead_assigned', title: `New lead for you: ${leadLabel(lead)}`, body: 'Assigned to you when the lead was created.', link: `/leads/${lead.id}` });
+    return placeLead(tx, actor, lead);
+  }
   return (await assignLead(tx, actor, lead, { kind: 'assignment' })).lead;
 }
 
@@ -171,6 +175,15 @@ export async function ownerChangedByHand(tx: Db, actor: Actor, leadIds: string[]
       kind: 'lead_assigned',
       title: single ? 'A lead waiting for its first touch is now yours' : `${rearmed} leads waiting for their first touch are now yours`,
       body: `${why}\nFirst touch due by ${firstDue!.slice(0, 16).replace('T', ' ')} UTC${single ? '' : ' for the first of them'}.`,
+      link: single ? `/leads/${leadIds[0]}` : `/leads?ownerId=${newOwnerId}`,
+    });
+  } else if (newOwnerId && leadIds.length > 0 && options.tell !== false) {
+    // No clock to hand over: still a new lead (or several) for them to work, so they hear of it.
+    const single = leadIds.length === 1;
+    await tell(tx, actor, [newOwnerId], {
+      kind: 'lead_assigned',
+      title: single ? 'A lead is now yours' : `${leadIds.length} leads are now yours`,
+      body: why,
       link: single ? `/leads/${leadIds[0]}` : `/leads?ownerId=${newOwnerId}`,
     });
   }

@@ -18,6 +18,8 @@ import { TrashPage } from '../features/leads/TrashPage.tsx';
 import { ApiKeysSettings } from '../features/settings/ApiKeysSettings.tsx';
 import { ProfileSettings } from '../features/settings/ProfileSettings.tsx';
 import { SettingsLayout } from '../features/settings/SettingsLayout.tsx';
+import { VisibilitySettings } from '../features/settings/VisibilitySettings.tsx';
+import { NotificationSettings } from '../features/notifications/NotificationSettings.tsx';
 import { TeamsSettings } from '../features/settings/TeamsSettings.tsx';
 import { UsersSettings } from '../features/settings/UsersSettings.tsx';
 import { CustomFieldsSettings } from '../features/customfields/CustomFieldsSettings.tsx';
@@ -150,6 +152,8 @@ export function App() {
                 <Route path="booking" element={<BookingSettings />} />
                 <Route path="email" element={<EmailSettingsPage />} />
                 <Route path="webhooks" element={<WebhooksSettings />} />
+                <Route path="notifications" element={<NotificationSettings />} />
+                <Route path="visibility" element={<VisibilitySettings />} />
               </Route>
               <Route path="*" element={<NotFound />} />
             </Route>

@@ -25,3 +25,21 @@ export function useMarkAllRead() {
     onSettled: () => void queryClient.invalidateQueries({ queryKey: notificationsKey }),
   });
 }
+
+export const NOTIFICATION_EVENTS = ['assigned', 'sla', 'handoff', 'approval', 'reply', 'mention', 'other'] as const;
+export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
+export type Channels = { inApp: boolean; email: boolean };
+export type NotificationPreferences = { events: Record<NotificationEvent, Channels>; dailyDigest: boolean; labels: Record<string, string> };
+export type PreferencesChange = { events?: Partial<Record<NotificationEvent, Partial<Channels>>>; dailyDigest?: boolean };
+
+const preferencesKey = ['notification-preferences'] as const;
+
+export const useNotificationPreferences = () => useQuery({ queryKey: preferencesKey, queryFn: () => api<NotificationPreferences>('/api/v1/notification-preferences') });
+
+export function useSetNotificationPreferences() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (change: PreferencesChange) => api<NotificationPreferences>('/api/v1/notification-preferences', { method: 'PATCH', body: change }),
+    onSuccess: (saved) => queryClient.setQueryData(preferencesKey, saved),
+  });
+}

@@ -18,6 +18,9 @@ export function SettingsLayout() {
           <NavLink to="/settings/api-keys" className={tab}>
             API keys
           </NavLink>
+          <NavLink to="/settings/notifications" className={tab}>
+            Notifications
+          </NavLink>
           {me.user.role !== 'partner' && (
             <NavLink to="/settings/booking" className={tab}>
               Booking
@@ -31,6 +34,11 @@ export function SettingsLayout() {
           {canManageUsers(me.user.role) && (
             <NavLink to="/settings/users" className={tab}>
               Users
+            </NavLink>
+          )}
+          {canManageUsers(me.user.role) && (
+            <NavLink to="/settings/visibility" className={tab}>
+              Record visibility
             </NavLink>
           )}
           {canManageUsers(me.user.role) && (
