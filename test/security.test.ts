@@ -60,6 +60,19 @@ describe('sessions', () => {
   });
 });
 
+describe('password changes', () => {
+  test('changing the password ends the user\'s other sessions and keeps the one that changed it', async () => {
+    const rep = await addUser(t, admin, 'rep', 'Paula Password');
+    const stolen = await signInWithCookie(rep.email);
+    const mine = await signInWithCookie(rep.email);
+    const changed = await t.app.inject({ method: 'PUT', url: '/api/v1/users/me/password', cookies: { lf_session: mine.cookie!.value }, headers: { 'x-csrf-token': mine.csrf }, payload: { password: 'a fresh passphrase 42' } });
+    assert.equal(changed.statusCode, 204, changed.body);
+    assert.equal((await me(stolen.cookie!.value)).statusCode, 401, 'the other session is over');
+    assert.equal((await me(mine.cookie!.value)).statusCode, 200, 'the changing session stays');
+    assert.equal((await rep.get('/api/v1/auth/me')).statusCode, 200, 'API keys are revoked separately');
+  });
+});
+
 describe('CSRF on cookie sessions', () => {
   test('a write with the cookie needs the token and must not come from another site; API keys are exempt', async () => {
     const { cookie, csrf } = await signInWithCookie(admin.email);

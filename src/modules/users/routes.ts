@@ -7,7 +7,7 @@ import type { Db } from '../../core/db.ts';
 import { validationFailed } from '../../core/errors.ts';
 import type { Mailer } from '../../core/mailer.ts';
 import { ROLES } from '../../core/roles.ts';
-import { actorOf } from '../../http/auth.ts';
+import { actorOf, SESSION_COOKIE } from '../../http/auth.ts';
 import { errorResponses, expectedVersion, idParams } from '../../http/schemas.ts';
 import { reassignAccountsOfOwner, reassignContactsOfOwner } from '../accounts/service.ts';
 import { reassignLeadsOfOwner } from '../leads/service.ts';
@@ -128,11 +128,13 @@ export function userRoutes(app: FastifyInstance, db: Db, config: Config, mailer:
     schema: {
       tags: TAGS,
       summary: 'Change my password',
+      description: 'Ends every other session of the user (the session making the change stays signed in). API keys keep working.',
       body: z.strictObject({ password: z.string().max(256) }),
       response: { 204: z.null(), ...errorResponses },
     },
     handler: async (request, reply) => {
-      await changePassword(db, actorOf(request), request.body.password);
+      const actor = actorOf(request);
+      await changePassword(db, actor, request.body.password, actor.via === 'session' ? request.cookies[SESSION_COOKIE] : undefined);
       return reply.code(204).send(null);
     },
   });

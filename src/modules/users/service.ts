@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
 import { hash } from '@node-rs/argon2';
 import type { Actor } from '../../core/actor.ts';
 import { assertVersion, type ExpectedVersion } from '../../core/concurrency.ts';
@@ -219,7 +219,11 @@ export async function updateUser(db: Db, actor: Actor, userId: string, changes: 
   });
 }
 
-export async function changePassword(db: Db, actor: Actor, password: string): Promise<void> {
+/**
+ * Sets the actor's password and ends their other sessions: whoever knew the old password and signed
+ * in with it is out. `currentSessionToken` (the caller's own cookie, when it came with one) stays.
+ */
+export async function changePassword(db: Db, actor: Actor, password: string, currentSessionToken?: string): Promise<void> {
   const [row] = await db.select().from(users).where(and(eq(users.orgId, actor.orgId), eq(users.id, actor.userId)));
   if (!row) throw notFound('User');
   const bad = passwordProblem(password, row.email);
@@ -227,7 +231,12 @@ export async function changePassword(db: Db, actor: Actor, password: string): Pr
   const passwordHash = await hash(password);
   await db.transaction(async (tx) => {
     await tx.update(users).set({ passwordHash, updatedAt: new Date() }).where(and(eq(users.orgId, actor.orgId), eq(users.id, actor.userId)));
-    await recordAudit(tx, actor, { entityType: 'user', entityId: actor.userId, action: 'change_password' });
+    const kept = currentSessionToken ? sha256(currentSessionToken) : undefined;
+    const ended = await tx
+      .delete(sessions)
+      .where(and(eq(sessions.orgId, actor.orgId), eq(sessions.userId, actor.userId), kept ? ne(sessions.id, kept) : undefined))
+      .returning({ id: sessions.id });
+    await recordAudit(tx, actor, { entityType: 'user', entityId: actor.userId, action: 'change_password', after: { otherSessionsEnded: ended.length } });
   });
 }
 
