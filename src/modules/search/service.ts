@@ -44,8 +44,9 @@ export async function globalSearch(db: Db, actor: Actor, query: string, options:
 
   const phoneMatch = (phone: AnyColumn) => (tail ? sql`(${phoneTailSql(phone)} = ${tail} and ${phone} is not null)` : null);
   const emailMatch = (column: AnyColumn) => (email ? sql`lower(${column}) = ${email}` : null);
-  // A phone number is looked up by its digits only: trigrams of digits match noise.
-  const fuzzy = !terms.phoneDigits;
+  // A phone number is looked up by its digits only (trigrams of digits match noise), a whole email
+  // address by equality (its trigrams are shared by every address on the same domain).
+  const fuzzy = !terms.phoneDigits && !email;
   const prefix = `${escapeLike(text)}%`;
 
   /**
