@@ -150,12 +150,11 @@ function TeamGoals() {
 
 const STEP_LABEL: Record<SequenceStepDue['channel'], string> = { call: 'Call', manual_email: 'Email', task: 'Task' };
 
-function SequenceStepRow({ step }: { step: SequenceStepDue }) {
-  const action = useEnrollmentAction();
-  const client = useQueryClient();
+/** A sequence step's channel, prospect, sequence and instruction: the left of a step row. */
+function StepSummary({ step, tone }: { step: Omit<SequenceStepUpcoming, 'dueAt'>; tone: string }) {
   return (
-    <li className="flex items-center gap-3 px-4 py-2.5 sm:px-5">
-      <span className="w-12 shrink-0 rounded-md bg-violet-50 px-1.5 py-0.5 text-center text-xs font-medium text-violet-700">{STEP_LABEL[step.channel]}</span>
+    <>
+      <span className={`w-12 shrink-0 rounded-md px-1.5 py-0.5 text-center text-xs font-medium ${tone}`}>{STEP_LABEL[step.channel]}</span>
       <span className="min-w-0 flex-1">
         <Link to={`/${step.subjectType}s/${step.subjectId}`} className="block truncate text-sm font-medium text-slate-900 hover:text-indigo-600">
           {step.name || 'Prospect'}
@@ -165,6 +164,16 @@ function SequenceStepRow({ step }: { step: SequenceStepDue }) {
           {step.instruction && <> · {step.instruction}</>}
         </span>
       </span>
+    </>
+  );
+}
+
+function SequenceStepRow({ step }: { step: SequenceStepDue }) {
+  const action = useEnrollmentAction();
+  const client = useQueryClient();
+  return (
+    <li className="flex items-center gap-3 px-4 py-2.5 sm:px-5">
+      <StepSummary step={step} tone="bg-violet-50 text-violet-700" />
       <Button
         size="sm"
         disabled={action.isPending}
@@ -179,16 +188,7 @@ function SequenceStepRow({ step }: { step: SequenceStepDue }) {
 function UpcomingStepRow({ step, timeZone }: { step: SequenceStepUpcoming; timeZone: string }) {
   return (
     <li className="flex items-center gap-3 px-4 py-2.5 sm:px-5">
-      <span className="w-12 shrink-0 rounded-md bg-slate-100 px-1.5 py-0.5 text-center text-xs font-medium text-slate-600">{STEP_LABEL[step.channel]}</span>
-      <span className="min-w-0 flex-1">
-        <Link to={`/${step.subjectType}s/${step.subjectId}`} className="block truncate text-sm font-medium text-slate-900 hover:text-indigo-600">
-          {step.name || 'Prospect'}
-        </Link>
-        <span className="block truncate text-xs text-slate-500">
-          <Link to={`/sequences/${step.sequenceId}`} className="hover:underline">{step.sequenceName}</Link> · step {step.stepNumber}
-          {step.instruction && <> · {step.instruction}</>}
-        </span>
-      </span>
+      <StepSummary step={step} tone="bg-slate-100 text-slate-600" />
       <span className="shrink-0 text-xs text-slate-500">
         {new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', timeZone }).format(new Date(step.dueAt))}
       </span>
