@@ -123,13 +123,14 @@ function leadCohort(actor: Actor, filter: ReportFilter, owners: string[] | null)
 }
 
 /**
- * A converted lead's conversion and deal, probed by key per lead (the LIMIT keeps PostgreSQL from
- * flattening the lateral joins into hash joins that read every conversion of the org).
+ * A converted lead's conversion and deal. Plain joins: PostgreSQL hashes the org's conversions for a
+ * year of leads and probes by key for a short period; forcing per-lead probes (lateral … limit 1)
+ * measured 2–3 times slower for a year at 1,000,000 leads. The deal's status, account and closing
+ * come from opportunities_facts_idx alone.
  */
 const convertedJoins = sql`
-  cross join lateral (select c.opportunity_id, c.converted_at from lead_conversions c where c.org_id = l.org_id and c.lead_id = l.id limit 1) c
-  left join lateral (select o.id, o.name, o.status, o.amount, o.currency, o.owner_id, o.account_id, o.created_at, o.closed_at from opportunities o
-    where o.org_id = l.org_id and o.id = c.opportunity_id and o.deleted_at is null limit 1) o on true`;
+  join lead_conversions c on c.org_id = l.org_id and c.lead_id = l.id
+  left join opportunities o on o.org_id = l.org_id and o.id = c.opportunity_id and o.deleted_at is null`;
 
 type LeadStepsRow = { total: boolean; key: string | null; leads: string; qualified: string };
 type DealStepsRow = { total: boolean; key: string | null; opportunities: string; won: string; customers: string; to_opportunity: number | null; to_won: number | null };
