@@ -184,3 +184,122 @@ function percentile(sorted: number[], fraction: number): number {
 }
 
 const round = (value: number, digits: number) => Number(value.toFixed(digits));
+
+/** One kind of request in a mixed workload, picked with probability weight / (sum of weights). */
+export type MixRoute = {
+  name: string;
+  weight: number;
+  method?: 'GET' | 'POST';
+  path: () => string;
+  body?: () => unknown;
+  /** Per request (each rep sends their own key; each web visitor comes from their own address). */
+  headers: () => Record<string, string>;
+};
+
+export type MixOptions = {
+  /** One or more app processes; the connections are split evenly across them. */
+  urls: string[];
+  routes: MixRoute[];
+  seconds: number;
+  connections: number;
+  warmupSeconds?: number;
+  random: () => number;
+};
+
+export type MixResult = {
+  total: LoadMetrics;
+  routes: { name: string; metrics: LoadMetrics }[];
+  /** Non-2xx answers by route and status, with the first body of each. */
+  failures: string[];
+};
+
+/**
+ * Drives a weighted mix of routes flat out with autocannon (one instance per app process, all at
+ * once) and reports throughput and latency for the whole mix and for each route.
+ */
+export async function measureMix(options: MixOptions): Promise<MixResult> {
+  if (options.warmupSeconds) await runMix(options, options.warmupSeconds);
+  return runMix(options, options.seconds);
+}
+
+async function runMix(options: MixOptions, seconds: number): Promise<MixResult> {
+  const totalWeight = options.routes.reduce((sum, route) => sum + route.weight, 0);
+  const pick = (): MixRoute => {
+    let roll = options.random() * totalWeight;
+    for (const route of options.routes) {
+      roll -= route.weight;
+      if (roll < 0) return route;
+    }
+    return options.routes.at(-1)!;
+  };
+  const latencies = new Map<string, number[]>(options.routes.map((route) => [route.name, []]));
+  const failures = new Map<string, { count: number; body: string }>();
+  const failed = new Map<string, number>(options.routes.map((route) => [route.name, 0]));
+  let errors = 0;
+  const perUrl = Math.max(1, Math.round(options.connections / options.urls.length));
+  const started = performance.now();
+  await Promise.all(
+    options.urls.map(
+      (url) =>
+        new Promise<void>((resolve, reject) => {
+          // autocannon calls onResponse and then emits 'response' for the same answer, synchronously:
+          // the route and status noted by the first are what the second's latency belongs to.
+          let answered: { route: string; status: number } | null = null;
+          const instance = autocannon(
+            {
+              url,
+              connections: perUrl,
+              duration: seconds,
+              requests: [
+                {
+                  setupRequest: (request, context) => {
+                    const route = pick();
+                    (context as { route?: string }).route = route.name;
+                    // In this order: a route may choose in path() what its headers and body then use.
+                    const path = route.path();
+                    const headers = route.headers();
+                    const body = route.body ? JSON.stringify(route.body()) : undefined;
+                    return {
+                      ...request,
+                      method: route.method ?? 'GET',
+                      path,
+                      headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) },
+                      ...(body ? { body } : {}),
+                    };
+                  },
+                  onResponse: (status, body, context) => {
+                    const route = (context as { route?: string }).route ?? '?';
+                    answered = { route, status };
+                    if (status >= 200 && status < 300) return;
+                    failed.set(route, (failed.get(route) ?? 0) + 1);
+                    const key = `${route}: ${status}`;
+                    const seen = failures.get(key);
+                    if (seen) seen.count++;
+                    else failures.set(key, { count: 1, body: body.slice(0, 160) });
+                  },
+                },
+              ],
+            },
+            (error, result) => {
+              if (error) return reject(error);
+              errors += result.errors + result.timeouts;
+              resolve();
+            },
+          );
+          (instance as unknown as EventEmitter).on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
+            if (answered && statusCode >= 200 && statusCode < 300) latencies.get(answered.route)?.push(responseTime);
+            answered = null;
+          });
+        }),
+    ),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  const routeFailures = (name: string) => new Map(failed.get(name) ? [[0, { count: failed.get(name)!, body: '' }]] : []);
+  const all = [...latencies.values()].flat();
+  const totalFailures = new Map([...failures.values()].map((f, i) => [i, f] as const));
+  return {
+    total: summarise(all, elapsed, errors, totalFailures).metrics,
+    routes: options.routes.map((route) => ({ name: route.name, metrics: summarise(latencies.get(route.name)!, elapsed, 0, routeFailures(route.name)).metrics })),
+    failures: [...failures].map(([key, { count, body }]) => `${count} × ${key} ${body}`),
+  };
+}

@@ -11,6 +11,8 @@ export type BenchServer = {
   pid: number;
   /** Throws, with the end of the server's output, if the server process has died. */
   assertAlive: () => void;
+  /** The end of the server's output (warnings and errors: LOG_LEVEL is warn). */
+  output: () => string;
   /** The server process's resident-set high-water mark so far, in MB (Linux), or null. */
   peakRssMb: () => Promise<number | null>;
   /**
@@ -65,7 +67,7 @@ export async function startBenchServer(env: Record<string, string>, options: { r
       throw new Error(`The server died (${child.signalCode ?? `exit code ${child.exitCode}`}) during the run:\n${output}`);
     }
   };
-  return { url, pid: child.pid!, assertAlive, peakRssMb: () => peakRssMb(child.pid!), cpuSeconds: () => cpuSeconds(child.pid!), stop };
+  return { url, pid: child.pid!, assertAlive, output: () => output, peakRssMb: () => peakRssMb(child.pid!), cpuSeconds: () => cpuSeconds(child.pid!), stop };
 }
 
 async function isReady(url: string): Promise<boolean> {

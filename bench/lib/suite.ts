@@ -13,7 +13,7 @@ export type BenchResult = {
 };
 
 /** A budget from an issue: `metric` must stay below `max` or above `min`. */
-export type Target = { metric: string; max?: number; min?: number };
+export type Target = { metric: string; max?: number; min?: number; /** A further budget the same row must meet. */ and?: Target };
 
 export type SuiteContext = {
   /** A short smoke run: shorter load windows; numbers are not comparable with a full run. */
@@ -34,18 +34,21 @@ export type Suite = {
 };
 
 export function meetsTarget(result: BenchResult): boolean | undefined {
-  const target = result.target;
-  if (!target) return undefined;
-  const value = result.metrics[target.metric];
+  return result.target ? meets(result.target, result.metrics) : undefined;
+}
+
+function meets(target: Target, metrics: Record<string, number>): boolean | undefined {
+  const value = metrics[target.metric];
   if (value === undefined) return undefined;
   if (target.max !== undefined && !(value < target.max)) return false;
   if (target.min !== undefined && !(value > target.min)) return false;
-  return true;
+  return target.and ? meets(target.and, metrics) : true;
 }
 
 export function describeTarget(target: Target): string {
   const parts = [];
   if (target.max !== undefined) parts.push(`${target.metric} < ${target.max}`);
   if (target.min !== undefined) parts.push(`${target.metric} > ${target.min}`);
+  if (target.and) parts.push(describeTarget(target.and));
   return parts.join(', ');
 }

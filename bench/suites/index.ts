@@ -8,6 +8,7 @@ import { sequencesSuite } from './sequences.ts';
 import { forecastsSuite } from './forecasts.ts';
 import { reportsSuite } from './reports.ts';
 import { viewsSuite } from './views.ts';
+import { loadSuite } from './load.ts';
 
 // Every suite `npm run bench` knows, in the order a full run takes them. One line per suite.
 export const suites: Suite[] = [
@@ -20,4 +21,5 @@ export const suites: Suite[] = [
   forecastsSuite,
   reportsSuite,
   viewsSuite,
+  loadSuite,
 ];

@@ -88,7 +88,7 @@ export async function seedScale(database: Database, sizes: ScaleSizes, log: (lin
           case when r < 0.2 then 100 when r < 0.45 then 0 else 30 end,
           case when r < 0.2 then 'closed' when r < 0.45 then 'omitted' else 'pipeline' end,
           case when r < 0.2 then 'won' when r < 0.45 then 'lost' else 'open' end,
-          l.source, l.id, created, created, case when r < 0.45 then least(now(), created + closing) end, created,
+          'lead', l.id, created, created, case when r < 0.45 then least(now(), created + closing) end, created,
           case when r >= 0.2 and r < 0.45 then (array['Price', 'Competitor', 'No decision', 'Timing', 'Features'])[1 + floor(random() * 5)::int] end
         from (select l.*, random() as r, least(now(), l.qualified_at + random() * interval '20 days') as created, (10 + random() * 110) * interval '1 day' as closing,
                 1 + floor(random() * ${accounts})::int as account_n
