@@ -1,5 +1,5 @@
 import { createWriteStream, openAsBlob } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -95,6 +95,13 @@ async function runOn(kind: DatabaseKind, file: string, rows: number, facts: List
     const server = await startBenchServer({ LEADFLOW_DATA_DIR: uploads, ...target.serverEnv, LEADFLOW_IMPORT_MAX_MB: '1000' });
     try {
       const headers = { authorization: `Bearer ${org.apiKey}` };
+      // CPU seconds, not wall time, say what the import costs on a machine others share.
+      const databaseName = target.serverEnv.DATABASE_URL ? new URL(target.serverEnv.DATABASE_URL).pathname.slice(1) : null;
+      const databaseCpu = databaseName ? new BackendCpu(databaseName) : null;
+      await databaseCpu?.sample();
+      const serverCpuAtStart = await server.cpuSeconds();
+      // What the server held before the upload: its start (and migrations) against the import's share.
+      const rssBefore = await server.peakRssMb();
       const form = new FormData();
       form.set('dedupe', 'skip');
       form.set('file', await openAsBlob(file), 'prospects.csv');
@@ -118,6 +125,7 @@ async function runOn(kind: DatabaseKind, file: string, rows: number, facts: List
       let reported = 0;
       while (view.status === 'pending' || view.status === 'running') {
         await new Promise((done) => setTimeout(done, 250));
+        await databaseCpu?.sample();
         try {
           view = (await (await fetch(`${server.url}/api/v1/imports/${view.id}`, { headers, signal: AbortSignal.timeout(60_000) })).json()) as typeof view;
         } catch (error) {
@@ -130,6 +138,9 @@ async function runOn(kind: DatabaseKind, file: string, rows: number, facts: List
         }
       }
       if (view.status !== 'completed') throw new Error(`the import ended ${view.status}: ${view.error}`);
+      const serverCpu = difference(await server.cpuSeconds(), serverCpuAtStart);
+      await databaseCpu?.sample();
+      const databaseSeconds = databaseCpu ? databaseCpu.seconds() : 0;
       // From the run's own clock: after it, the worker scores the new leads, which on PGlite keeps
       // the progress poll waiting but is not the import.
       const seconds = (Date.parse(view.finishedAt!) - Date.parse(view.startedAt!)) / 1000;
@@ -138,17 +149,26 @@ async function runOn(kind: DatabaseKind, file: string, rows: number, facts: List
       const correct = JSON.stringify(expected) === JSON.stringify(actual);
       const rss = await server.peakRssMb();
       const scenario = `import ${rows.toLocaleString('en')} rows, skip duplicates`;
-      const note = `${view.inserted.toLocaleString('en')} new, ${view.skipped} duplicates skipped, ${view.rejected} rejected${correct ? '' : ` (expected ${JSON.stringify(expected)})`}`;
+      const note =
+        `${view.inserted.toLocaleString('en')} new, ${view.skipped} duplicates skipped, ${view.rejected} rejected${correct ? '' : ` (expected ${JSON.stringify(expected)})`}` +
+        (kind === 'postgres' ? '; CPU: the server process plus this database\'s PostgreSQL backends (local server only)' : '; CPU: the server process, the database inside it');
+      const cpu = serverCpu === null || databaseSeconds === null ? {} : cpuMetrics(rows, serverCpu, databaseSeconds);
       return [
         {
           suite: SUITE,
           scenario,
           database: target.label,
-          metrics: { 'rows/s': Math.round(rows / seconds), 'import s': Math.round(seconds * 10) / 10, 'upload s': Math.round(uploadSeconds * 10) / 10 },
+          metrics: { 'rows/s': Math.round(rows / seconds), 'import s': Math.round(seconds * 10) / 10, 'upload s': Math.round(uploadSeconds * 10) / 10, ...cpu },
           target: kind === 'postgres' ? RATE_TARGET : undefined,
           note,
         },
-        { suite: SUITE, scenario: `${scenario}: memory`, database: target.label, metrics: rss === null ? {} : { 'server peak RSS MB': rss }, target: RSS_TARGET },
+        {
+          suite: SUITE,
+          scenario: `${scenario}: memory`,
+          database: target.label,
+          metrics: rss === null ? {} : { 'server peak RSS MB': rss, ...(rssBefore === null ? {} : { 'peak RSS before the upload MB': rssBefore }) },
+          target: RSS_TARGET,
+        },
       ];
     } finally {
       await server.stop();
@@ -156,5 +176,60 @@ async function runOn(kind: DatabaseKind, file: string, rows: number, facts: List
   } finally {
     await removeUploads();
     await target.drop();
+  }
+}
+
+const difference = (now: number | null, before: number | null) => (now === null || before === null ? null : now - before);
+
+/**
+ * What the import cost in CPU, which a busy machine does not inflate as it does wall time:
+ * microseconds per row in the server and in the database, and the rows per second two idle
+ * cores could reach if both were kept busy (an upper bound: the work must overlap perfectly).
+ */
+function cpuMetrics(rows: number, serverCpu: number, databaseCpu: number): Record<string, number> {
+  const perRow = (seconds: number) => Math.round((seconds / rows) * 1e7) / 10;
+  return {
+    'server CPU µs/row': perRow(serverCpu),
+    'database CPU µs/row': perRow(databaseCpu),
+    'rows/s on 2 idle cores (bound)': Math.round((2 * rows) / (serverCpu + databaseCpu)),
+  };
+}
+
+// /proc/<pid>/stat counts in clock ticks, 1/100 s on every Linux Node runs on.
+const TICKS_PER_SECOND = 100;
+
+/**
+ * CPU used by the PostgreSQL backends connected to one database (their process titles name it),
+ * sampled as the run goes: a pooled connection that idles out takes its counter with it, so each
+ * backend's last sample is kept. Null when PostgreSQL is not on this machine (no such process).
+ */
+class BackendCpu {
+  private readonly first = new Map<string, number>();
+  private readonly last = new Map<string, number>();
+  private started = false;
+
+  constructor(private readonly database: string) {}
+
+  async sample(): Promise<void> {
+    for (const pid of await readdir('/proc').catch(() => [] as string[])) {
+      if (!/^\d+$/.test(pid)) continue;
+      const title = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+      if (!title.startsWith('postgres:') || !title.split(/[\s\0]/).includes(this.database)) continue;
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
+      if (!stat) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ticks = Number(fields[11]) + Number(fields[12]);
+      // Backends there before the run count from their first sample, new ones from nothing.
+      if (!this.first.has(pid)) this.first.set(pid, this.started ? 0 : ticks);
+      this.last.set(pid, ticks);
+    }
+    this.started = true;
+  }
+
+  seconds(): number | null {
+    if (this.last.size === 0) return null;
+    let ticks = 0;
+    for (const [pid, value] of this.last) ticks += value - this.first.get(pid)!;
+    return ticks / TICKS_PER_SECOND;
   }
 }
