@@ -18,8 +18,9 @@ const CHARTS: { name: string; path: (ctx: { repId: string; teamId: string }) => 
   { name: 'funnel drill-down, first page', path: () => '/api/v1/reports/funnel/records?period=quarter&step=won' },
   { name: 'activity by rep and week, month', path: () => '/api/v1/reports/activity?period=month&bucket=week' },
   { name: 'activity by day, one team, week', path: ({ teamId }) => `/api/v1/reports/activity?period=week&bucket=day&teamId=${teamId}` },
-  { name: 'pipeline, quarter (coverage vs target)', path: () => '/api/v1/reports/pipeline?period=quarter&target=500000000' },
-  { name: 'pipeline, one rep, quarter', path: ({ repId }) => `/api/v1/reports/pipeline?period=quarter&repId=${repId}` },
+  // The scale seed's deals are in EUR; a pipeline report is one currency at a time.
+  { name: 'pipeline, quarter (coverage vs target)', path: () => '/api/v1/reports/pipeline?period=quarter&currency=EUR&target=500000000' },
+  { name: 'pipeline, one rep, quarter', path: ({ repId }) => `/api/v1/reports/pipeline?period=quarter&currency=EUR&repId=${repId}` },
   { name: 'improvement hints, month', path: () => '/api/v1/reports/hints?period=month' },
   { name: 'dashboards list', path: () => '/api/v1/dashboards' },
 ];
