@@ -1,6 +1,6 @@
 // Saved views and global search in a real browser (Debian chromium through playwright-core): a
 // manager builds a view of leads ("status is new" and "no call in the last 14 days"), saves it
-// shared, sees its tab with its count and its chosen columns; then Ctrl-K searches everything with
+// shared, sees its tab with its count and its chosen columns, assigns all its leads; then Ctrl-K searches everything with
 // a typo and opens the lead with the keyboard. Desktop first, then a 390 px phone.
 // Runs in the PGlite pass only. Set LEADFLOW_UI_SCREENSHOTS=<dir> to keep screenshots.
 import assert from 'node:assert/strict';
@@ -59,6 +59,10 @@ test('build, save and open a saved view; search everything with Ctrl-K', { timeo
   assert.equal(await section.getByRole('link', { name: 'Alan' }).count(), 0, 'a working lead is not in the view');
   await section.getByRole('columnheader', { name: 'Company' }).waitFor();
   await shootDesktopAndPhone(page, 'views-tab');
+  // The view feeds a bulk change: every lead in it assigned at once.
+  await section.getByRole('button', { name: 'Assign all' }).click();
+  await page.getByRole('button', { name: 'Ada Admin', exact: true }).click();
+  await page.getByText('Assigned 2').waitFor();
 
   await page.keyboard.press('Control+k');
   const search = page.getByRole('combobox', { name: 'Search leads, contacts, accounts, deals and notes' });

@@ -1,15 +1,20 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
+import { api } from '../../api/client.ts';
 import { Button } from '../../components/Button.tsx';
+import { Menu, MenuItem } from '../../components/Menu.tsx';
+import { useToast } from '../../components/Toast.tsx';
 import { EmptyState } from '../../components/EmptyState.tsx';
 import { Icon } from '../../components/Icon.tsx';
 import { Notice, errorMessage } from '../../components/Notice.tsx';
 import { Spinner } from '../../components/Spinner.tsx';
 import { Table, tdClass, thClass } from '../../components/Table.tsx';
 import { formatDate } from '../../lib/dates.ts';
-import { useSession } from '../auth/session.tsx';
+import { canReassign, useSession } from '../auth/session.tsx';
 import { canExport } from '../imports/roles.ts';
-import { useUserNames } from '../users/api.ts';
+import { useSequences } from '../sequences/api.ts';
+import { ownerOptions, useUserNames, useUsers } from '../users/api.ts';
 import { useDeleteView, useViewCounts, useViewFields, useViewRecords, useViews, type SavedView, type ViewObject, type ViewRecord } from './api.ts';
 import { ViewBuilder } from './ViewBuilder.tsx';
 
@@ -56,6 +61,70 @@ export function ViewTabs({ object, current, onSelect, allLabel }: { object: View
   );
 }
 
+const menuButton = 'inline-flex h-8 items-center gap-1 rounded-md px-2.5 text-sm font-medium text-slate-600 hover:bg-slate-100';
+
+/** Acts on every record of a view (its first 5,000): assign its leads, or enroll it in a sequence. */
+function ViewActions({ view }: { view: SavedView }) {
+  const me = useSession();
+  const users = useUsers();
+  const sequences = useSequences();
+  const toast = useToast();
+  const queryClient = useQueryClient();
+  const act = useMutation({
+    mutationFn: ({ path, body }: { path: string; body: unknown }) => api<{ updated?: number; enrolled?: number; skipped?: unknown[] }>(`/api/v1/views/${view.id}/${path}`, { method: 'POST', body }),
+    onSuccess: (result) => {
+      void queryClient.invalidateQueries({ queryKey: ['views'] });
+      void queryClient.invalidateQueries({ queryKey: ['leads'] });
+      toast(result.enrolled !== undefined ? `Enrolled ${result.enrolled}${result.skipped?.length ? `, skipped ${result.skipped.length}` : ''}` : `Assigned ${result.updated ?? 0}`);
+    },
+    onError: (error) => toast(errorMessage(error), { tone: 'error' }),
+  });
+  const mayEnroll = me.user.role !== 'executive';
+  return (
+    <>
+      {view.object === 'lead' && canReassign(me.user.role) && (
+        <Menu buttonClassName={menuButton} label={<>Assign all <Icon name="chevronDown" className="size-4" /></>}>
+          {(close) => (
+            <div className="max-h-64 overflow-y-auto">
+              {ownerOptions(users.data).map((o) => (
+                <MenuItem
+                  key={o.value}
+                  onClick={() => {
+                    close();
+                    act.mutate({ path: 'bulk', body: { action: 'assign', ownerId: o.value } });
+                  }}
+                >
+                  {o.label}
+                </MenuItem>
+              ))}
+            </div>
+          )}
+        </Menu>
+      )}
+      {mayEnroll && (
+        <Menu buttonClassName={menuButton} label={<>Enroll all <Icon name="chevronDown" className="size-4" /></>}>
+          {(close) => (
+            <div className="max-h-64 overflow-y-auto">
+              {(sequences.data?.data ?? []).filter((q) => q.status !== 'archived').map((q) => (
+                <MenuItem
+                  key={q.id}
+                  onClick={() => {
+                    close();
+                    act.mutate({ path: 'enroll', body: { sequenceId: q.id } });
+                  }}
+                >
+                  {q.name}
+                </MenuItem>
+              ))}
+              {sequences.data?.data.length === 0 && <p className="px-2.5 py-1.5 text-sm text-slate-500">No sequences yet</p>}
+            </div>
+          )}
+        </Menu>
+      )}
+    </>
+  );
+}
+
 function cell(value: unknown, type: string | undefined, ownerName: (id: string | null) => string): string {
   if (value === null || value === undefined || value === '') return '';
   if (type === 'user') return ownerName(value as string);
@@ -89,6 +158,7 @@ export function ViewRecords({ viewId, onDeleted }: { viewId: string; onDeleted: 
         <h2 className="text-sm font-semibold text-slate-900">{view.name}</h2>
         <span className="text-xs text-slate-500">{view.shared ? 'Shared' : 'Personal'}</span>
         <div className="ml-auto flex flex-wrap gap-1">
+          {(view.object === 'lead' || view.object === 'contact') && <ViewActions view={view} />}
           {(view.object === 'lead' || view.object === 'contact') && (
             <Link to={`/calls?source=view&viewId=${view.id}`} className="inline-flex h-8 items-center rounded-md px-2.5 text-sm font-medium text-slate-600 hover:bg-slate-100">
               Call this list
