@@ -17,6 +17,7 @@ import { recordAudit } from '../audit/service.ts';
 import { getLead } from '../leads/service.ts';
 import { getOrganization } from '../orgs/service.ts';
 import { tell } from '../routing/notices.ts';
+import { visibleSubjects } from '../visibility/records.ts';
 import { getUser } from '../users/service.ts';
 import { decorateEmail, isAddress, isTrackableUrl, normalizeAddress, renderTemplate, type MergeContext, type RenderedTemplate } from './model.ts';
 import { emailAddresses, emailConsentEvents, emails, emailSettings, emailTemplates, emailUserSettings } from './schema.ts';
@@ -663,7 +664,8 @@ export async function getEmail(db: Db, actor: Actor, id: string): Promise<EmailV
 
 export async function listEmails(db: Db, actor: Actor, filter: { subjectType?: string | undefined; subjectId?: string | undefined; cursor?: string | undefined; limit: number }): Promise<{ data: EmailView[]; nextCursor: string | null }> {
   assertCan(actor, 'records:read');
-  const conditions: SQL[] = [eq(emails.orgId, actor.orgId)];
+  // Only emails about records the actor may see (visibility/records.ts).
+  const conditions: SQL[] = [eq(emails.orgId, actor.orgId), visibleSubjects(actor, { type: emails.subjectType, id: emails.subjectId })];
   if (filter.subjectType) conditions.push(eq(emails.subjectType, filter.subjectType));
   if (filter.subjectId) conditions.push(eq(emails.subjectId, filter.subjectId));
   if (filter.cursor) conditions.push(sql`${emails.id} < ${decodeCursor(filter.cursor).id}::uuid`);

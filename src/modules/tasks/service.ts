@@ -15,6 +15,7 @@ import { assertActiveUser } from '../users/service.ts';
 import { reminderDue, type TaskStatus, type TaskType } from './model.ts';
 import { queueReminder } from './runtime.ts';
 import { tasks } from './schema.ts';
+import { visibleSubjects } from '../visibility/records.ts';
 
 type TaskRow = typeof tasks.$inferSelect;
 
@@ -288,7 +289,8 @@ export async function listTasks(db: Db, actor: Actor, filter: TaskFilter): Promi
   assertCan(actor, 'records:read');
   const conditions: SQL[] = [eq(tasks.orgId, actor.orgId)];
   if (filter.subjectType && filter.subjectId) {
-    conditions.push(eq(tasks.subjectType, filter.subjectType), eq(tasks.subjectId, filter.subjectId));
+    // A record's tasks are for those who may see the record (visibility/records.ts).
+    conditions.push(eq(tasks.subjectType, filter.subjectType), eq(tasks.subjectId, filter.subjectId), visibleSubjects(actor, { type: tasks.subjectType, id: tasks.subjectId }));
     if (filter.ownerId) conditions.push(eq(tasks.ownerId, filter.ownerId));
   } else {
     const ownerId = filter.ownerId ?? actor.userId;

@@ -50,3 +50,20 @@ export function visibleRecords(actor: Actor, object: RecordObject, columns: Visi
   }
   return sql`(${sql.join(parts, sql` or `)})`;
 }
+
+const SUBJECT_TABLES = { lead: 'leads', contact: 'contacts', account: 'accounts', opportunity: 'opportunities' } as const satisfies Record<string, RecordObject>;
+
+/**
+ * Rows about a record (an email, a task, a call) whose record the actor may see, by the row's
+ * subject type ('lead', 'contact', 'account', 'opportunity') and subject id columns. Rows about
+ * anything else (a user, nothing) stay visible.
+ */
+export function visibleSubjects(actor: Actor, columns: { type: SQLWrapper; id: SQLWrapper }): SQL {
+  if (actor.role === 'admin') return sql`true`;
+  const org = sql`${actor.orgId}::uuid`;
+  const branches = Object.entries(SUBJECT_TABLES).map(([type, object]) => {
+    const table = { leads, contacts, accounts, opportunities }[object];
+    return sql`(${columns.type} = ${type} and exists (select 1 from ${table} where ${table.orgId} = ${org} and ${table.id} = ${columns.id} and ${visibleRecords(actor, object)}))`;
+  });
+  return sql`(coalesce(${columns.type}, '') not in ('lead', 'contact', 'account', 'opportunity') or ${sql.join(branches, sql` or `)})`;
+}

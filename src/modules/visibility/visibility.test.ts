@@ -212,6 +212,23 @@ describe('record visibility', () => {
     }
   });
 
+  test('emails and tasks about a hidden record are hidden with it', async () => {
+    await o.setModes({ leads: 'own' });
+    const ravisLead = o.records.leads.find((r) => r.ownerId === o.ravi.userId)!;
+    const email = await o.ravi.post('/api/v1/emails/logged', { subjectType: 'lead', subjectId: ravisLead.id, direction: 'outbound', to: 'buyer@vis.test', subject: 'Pricing for Ravi', body: 'Hi' });
+    assert.equal(email.statusCode, 201, email.body);
+    const task = await o.ravi.post('/api/v1/tasks', { title: 'Call back about pricing', subjectType: 'lead', subjectId: ravisLead.id });
+    assert.equal(task.statusCode, 201, task.body);
+    const emailIds = async (caller: Caller, query = '') => (await caller.get(`/api/v1/emails?limit=500${query}`)).json().data.map((e: { id: string }) => e.id);
+    assert.ok((await emailIds(o.ravi)).includes(email.json().id));
+    assert.ok((await emailIds(o.mia)).includes(email.json().id), 'his manager sees it');
+    assert.ok(!(await emailIds(o.rae)).includes(email.json().id), 'another rep does not');
+    assert.deepEqual(await emailIds(o.rae, `&subjectType=lead&subjectId=${ravisLead.id}`), []);
+    const taskIds = async (caller: Caller) => (await caller.get(`/api/v1/tasks?subjectType=lead&subjectId=${ravisLead.id}`)).json().data.map((x: { id: string }) => x.id);
+    assert.deepEqual(await taskIds(o.ravi), [task.json().id]);
+    assert.deepEqual(await taskIds(o.rae), []);
+  });
+
   test('partner users see no records, only their own registrations', async () => {
     for (const object of RECORD_OBJECTS) assert.equal((await o.partnerUser.get(`/api/v1/${object}`)).statusCode, 403);
     assert.equal((await o.partnerUser.get(`/api/v1/leads/${o.records.leads[0]!.id}`)).statusCode, 403);
