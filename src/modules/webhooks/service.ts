@@ -40,7 +40,11 @@ import { webhookDeliveries, webhookEndpoints, webhookEvents } from './schema.ts'
 // record a receiver wants.
 
 export const DELIVERY_QUEUE = 'webhooks.deliver';
+export const FAN_OUT_QUEUE = 'webhooks.fan-out';
 export const SWEEP_QUEUE = 'webhooks.sweep';
+// A bulk change (5,000 leads reassigned) raises thousands of deliveries: past this many, the change's
+// transaction queues one job per thousand that queues their delivery jobs, instead of every job itself.
+const FAN_OUT_ABOVE = 20;
 const ATTEMPT_TIMEOUT_MS = 10_000;
 const RESPONSE_BODY_LIMIT = 2_000;
 const RETENTION_DAYS = 30;
@@ -94,7 +98,19 @@ async function storeEvents(db: Db, orgId: string, pending: PendingEvent[]): Prom
   }
   for (let i = 0; i < events.length; i += 500) await db.insert(webhookEvents).values(events.slice(i, i + 500));
   for (let i = 0; i < deliveries.length; i += 500) await db.insert(webhookDeliveries).values(deliveries.slice(i, i + 500));
-  for (const delivery of deliveries) await queueDelivery(db, orgId, delivery.id);
+  if (!runtime) return;
+  if (deliveries.length <= FAN_OUT_ABOVE) {
+    for (const delivery of deliveries) await queueDelivery(db, orgId, delivery.id);
+    return;
+  }
+  for (let i = 0; i < deliveries.length; i += 1000) {
+    await runtime.jobs.send(FAN_OUT_QUEUE, { orgId, deliveryIds: deliveries.slice(i, i + 1000).map((d) => d.id!) }, { retryLimit: 5, db: transactionExecutor(db) });
+  }
+}
+
+/** The fan-out job: one delivery job each (sending one twice is harmless: attempts claim the row). */
+export async function fanOut(jobs: Jobs, orgId: string, deliveryIds: string[]): Promise<void> {
+  for (const deliveryId of deliveryIds) await jobs.send(DELIVERY_QUEUE, { orgId, deliveryId }, { retryLimit: 3 });
 }
 
 async function enabledEndpoints(db: Db, orgId: string) {

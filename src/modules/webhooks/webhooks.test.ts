@@ -133,6 +133,21 @@ describe('webhooks', () => {
     assert.equal(stageEvent.previous.stage, 'Qualification');
   });
 
+  test('a bulk reassignment sends one lead.assigned per lead (queued through the fan-out job)', async () => {
+    const admin = await newOrg(t, 'Bulk');
+    const rep = await addUser(t, admin, 'rep');
+    const ids: string[] = [];
+    // 21: one past the number of deliveries a change queues itself.
+    ids.push(...(await Promise.all(Array.from({ length: 21 }, (_, i) => admin.post('/api/v1/leads', { company: `Bulk ${i}` })))).map((r) => r.json().id as string));
+    await admin.post('/api/v1/webhooks', { url: `${base}/bulk`, events: ['lead.assigned'] });
+    const moved = await admin.post('/api/v1/leads/bulk', { ids, action: 'assign', ownerId: rep.userId });
+    assert.equal(moved.statusCode, 200, moved.body);
+    await until('21 assignments', () => at('/bulk').length >= 21 || undefined, 20_000);
+    const events = at('/bulk').map((r) => JSON.parse(r.body));
+    assert.deepEqual(new Set(events.map((e) => e.data.id)), new Set(ids));
+    assert.ok(events.every((e) => e.type === 'lead.assigned' && e.data.ownerId === rep.userId && e.previous.ownerId === admin.userId));
+  });
+
   test('redelivery by hand, the test event button and a rotated secret', async () => {
     const admin = await newOrg(t, 'Redeliver');
     scripts.set('/manual', [503]);
