@@ -89,6 +89,15 @@ test('text with HTML and script in it shows literally on every page and never ru
     assert.deepEqual(found.csp, [], `${path}: markup from a record reached the DOM`);
     assert.equal(found.injected, 0, `${path}: a payload became an element`);
   }
+  // Pages with charts (inline styles) and the API docs run under the CSP without a single report.
+  for (const path of ['/', '/reports', '/forecasts', '/quotas', '/api/docs']) {
+    await page.goto(`${base}${path}`);
+    await page.waitForLoadState('networkidle');
+    const violations = await page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations);
+    assert.deepEqual(violations, [], `${path} breaks the Content-Security-Policy`);
+    if (path === '/reports') assert.ok(await page.locator('.recharts-surface').count(), 'charts draw under the CSP');
+  }
+
   await page.goto(`${base}/leads/${lead.id}`);
   await page.getByText(`Re: ${SCRIPT}`).first().waitFor();
   await shoot(page, 'xss-lead');

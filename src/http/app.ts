@@ -48,7 +48,7 @@ import { searchRoutes } from '../modules/search/routes.ts';
 import { registerAuth } from './auth.ts';
 import { registerIdempotency } from './idempotency.ts';
 import { problem, registerProblemHandlers } from './problem.ts';
-import { registerApiRateLimit, registerInputGuards, securityHeaders } from './security.ts';
+import { API_DOCS_CSP, registerApiRateLimit, registerInputGuards, securityHeaders } from './security.ts';
 
 export type AppOptions = {
   database: Database;
@@ -108,7 +108,7 @@ export async function buildApp({ database, config, mailer, jobs, logger, logStre
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: API_DOCS_CSP });
 
   registerAuth(app, db, config.publicUrl);
   registerApiRateLimit(app, config.apiLimitPerMinute);

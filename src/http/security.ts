@@ -34,6 +34,21 @@ export function securityHeaders(config: Pick<Config, 'publicUrl' | 'hsts'>): Fas
   };
 }
 
+/**
+ * The API docs page (Swagger UI) brings an inline <style>; its own default policy also upgrades
+ * every request to https, which breaks docs served over plain http. Same rules as the app otherwise.
+ */
+export const API_DOCS_CSP: Record<string, string[]> = {
+  'default-src': ["'self'"],
+  'base-uri': ["'self'"],
+  'script-src': ["'self'"],
+  'style-src': ["'self'", "'unsafe-inline'"],
+  'img-src': ["'self'", 'data:'],
+  'font-src': ["'self'", 'data:'],
+  'object-src': ["'none'"],
+  'frame-ancestors': ["'none'"],
+};
+
 /** Strings (and keys) in a parsed body, query or path that PostgreSQL could not store: NUL bytes. */
 function nulFields(value: unknown, path: string, found: FieldError[], depth = 0): void {
   if (found.length >= 10 || depth > 20) return;
