@@ -23,7 +23,6 @@ import { AccountDeals } from '../opportunities/AccountDeals.tsx';
 import { contactName } from '../contacts/labels.ts';
 import { ownerOptions, useUserNames, useUsers } from '../users/api.ts';
 import { AccountLinkField } from './AccountLinkField.tsx';
-import { AccountTeamCard } from './AccountTeamCard.tsx';
 import { useAccount, useDeleteAccount, useKnownAccountName, useUpdateAccount, type AccountInput } from './api.ts';
 import { STAGE_LABELS, STAGE_TONES } from './labels.ts';
 
@@ -234,7 +233,6 @@ function AccountDetailView({ account, reload }: { account: AccountDetail; reload
         </div>
         <div className="space-y-5">
           <AccountDeals accountId={account.id} contacts={account.contacts} />
-          <AccountTeamCard accountId={account.id} readOnly={deleted} />
           <Timeline subjectType="account" subjectId={account.id} name={account.name} phone={account.phone} />
           <AuditHistory
             entityType="account"
