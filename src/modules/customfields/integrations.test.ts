@@ -161,4 +161,16 @@ describe('custom fields in imports, exports, routing and scoring', () => {
     const changed = await ok(admin.patch(`/api/v1/leads/${lead.id}`, { custom: { segment: 'SMB' } }));
     assert.equal(changed.score, 10, 'an edit of a custom value rescores the lead');
   });
+
+  test('scoring: imported leads alike but for a custom value score by it', async () => {
+    const admin = await newOrg(t, 'CF import scoring');
+    await field(admin, { object: 'lead', key: 'segment', label: 'Segment', type: 'picklist', options: ['SMB', 'Enterprise'] });
+    const rules = { fit: [{ field: 'custom.segment', operator: 'in', values: ['Enterprise'], points: 30 }], engagement: [] };
+    assert.equal((await admin.request({ method: 'PUT', url: '/api/v1/scoring-rules', payload: rules })).statusCode, 200);
+    const csv = 'Email,Title,Segment\r\ne@x.test,CTO,Enterprise\r\ns@x.test,CTO,SMB\r\nf@x.test,CTO,Enterprise\r\n';
+    const done = await finished(admin, (await ok(upload(admin, csv), 202)).id);
+    assert.equal(done.inserted, 3);
+    const scores = Object.fromEntries((await ok(admin.get('/api/v1/leads?limit=10'))).data.map((l: Json) => [l.email, l.score]));
+    assert.deepEqual(scores, { 'e@x.test': 30, 's@x.test': 0, 'f@x.test': 30 });
+  });
 });

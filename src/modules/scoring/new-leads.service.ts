@@ -19,8 +19,10 @@ export async function newLeadScorer(db: Db, orgId: string, now: Date): Promise<(
   const rules = row ?? DEFAULT_SCORING_RULES;
   const scoredAt = now.toISOString();
   const seen = new Map<string, NewLeadScore>();
+  // Rules on custom fields make those values part of what the score depends on.
+  const byCustom = rules.fit.some((rule) => rule.field.startsWith('custom.'));
   return (lead) => {
-    const key = `${lead.title}\u0000${lead.industry}\u0000${lead.employeeCount}\u0000${lead.country}`;
+    const key = `${lead.title}\u0000${lead.industry}\u0000${lead.employeeCount}\u0000${lead.country}${byCustom ? `\u0000${JSON.stringify(lead.custom ?? null)}` : ''}`;
     let result = seen.get(key);
     if (!result) {
       const { score, ...explanation } = scoreLead(lead, rules, [], now);
