@@ -4,28 +4,13 @@
 // Runs in the PGlite pass only. Set LEADFLOW_UI_SCREENSHOTS=<dir> to keep the screenshots.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createOrganization } from '../src/modules/orgs/service.ts';
-import { PASSWORD } from './helpers.ts';
-import { shootDesktopAndPhone, startBrowserApp } from './browser.ts';
+import { newOrgAdminPage, shootDesktopAndPhone, startBrowserApp } from './browser.ts';
 
-const { database, browser, base } = await startBrowserApp();
+const app = await startBrowserApp();
+const { base } = app;
 
 test('the reports page draws the built-in dashboard; the editor makes, reorders, shares, renames and deletes one', { timeout: 150_000 }, async () => {
-  const email = `reports-ui-${Date.now()}@leadflow.test`;
-  await createOrganization(database.db, { name: 'Report Makers', admin: { email, name: 'Ada Admin', password: PASSWORD } });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB', timezoneId: 'Europe/Berlin' });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  const pageErrors: string[] = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  const login = await page.request.post(`${base}/api/v1/auth/login`, { data: { email, password: PASSWORD } });
-  assert.equal(login.status(), 200);
-  const { csrfToken } = (await login.json()) as { csrfToken: string };
-  const call = async (method: 'POST' | 'PATCH', path: string, data: unknown) => {
-    const res = await page.request.fetch(`${base}${path}`, { method, headers: { 'x-csrf-token': csrfToken }, data: data as Record<string, unknown> });
-    assert.ok(res.status() < 300, `${path}: ${await res.text()}`);
-    return (await res.json()) as { id: string; version: number };
-  };
+  const { context, page, pageErrors, call } = await newOrgAdminPage(app, 'Report Makers', { viewport: { width: 1280, height: 900 }, timeout: 15_000 });
   const today = new Date().toISOString().slice(0, 10);
   await call('POST', '/api/v1/leads', { firstName: 'Lena', lastName: 'Lead', company: 'Initech', source: 'web' });
   await call('POST', '/api/v1/opportunities', { name: 'Initech rollout', currency: 'USD', amount: 4_000_000, closeDate: today });
@@ -36,6 +21,9 @@ test('the reports page draws the built-in dashboard; the editor makes, reorders,
   await page.getByRole('heading', { name: 'Reports', level: 1 }).waitFor();
   const pipeline = page.getByRole('region', { name: 'Pipeline', exact: true });
   await pipeline.getByText(/Amounts in USD; deals in EUR are counted in their own currency's report/).waitFor();
+  await pipeline.getByRole('combobox').selectOption('EUR');
+  await pipeline.getByText(/Amounts in EUR; deals in USD are counted/).waitFor();
+  assert.match((await pipeline.getByRole('link', { name: 'CSV' }).getAttribute('href')) ?? '', /currency=EUR/, 'the CSV is of the currency shown');
   await page.getByRole('region', { name: 'Funnel by rep' }).locator('svg.recharts-surface').first().waitFor();
   assert.equal(await page.getByRole('button', { name: 'Edit' }).count(), 0, 'a built-in dashboard is copied, not edited');
 

@@ -135,7 +135,9 @@ function paramsOf(widget: Widget, period: Period | ''): ReportParams {
 
 function WidgetCard({ widget, period, onDrill }: { widget: Widget; period: Period | ''; onDrill: (d: Drill) => void }) {
   const ref = useRef<HTMLDivElement>(null);
-  const params = paramsOf(widget, period);
+  // A pipeline chart shows one currency; the viewer may switch to another here (CSV follows).
+  const [currency, setCurrency] = useState<string | null>(null);
+  const params = { ...paramsOf(widget, period), ...(currency ? { currency } : {}) };
   return (
     <section className={card} aria-label={widget.title}>
       <div className="mb-2 flex flex-wrap items-center justify-between gap-2">
@@ -148,13 +150,13 @@ function WidgetCard({ widget, period, onDrill }: { widget: Widget; period: Perio
         </div>
       </div>
       <div ref={ref}>
-        <WidgetBody widget={widget} params={params} onDrill={onDrill} />
+        <WidgetBody widget={widget} params={params} onDrill={onDrill} onCurrency={setCurrency} />
       </div>
     </section>
   );
 }
 
-function WidgetBody({ widget, params, onDrill }: { widget: Widget; params: ReportParams; onDrill: (d: Drill) => void }) {
+function WidgetBody({ widget, params, onDrill, onCurrency }: { widget: Widget; params: ReportParams; onDrill: (d: Drill) => void; onCurrency: (currency: string) => void }) {
   switch (widget.report) {
     case 'funnel':
       return <FunnelChart params={params} onDrill={onDrill} />;
@@ -165,7 +167,7 @@ function WidgetBody({ widget, params, onDrill }: { widget: Widget; params: Repor
     case 'pipeline-summary':
     case 'pipeline-stages':
     case 'loss-reasons':
-      return <PipelineWidget chart={widget.report} params={params} onDrill={onDrill} />;
+      return <PipelineWidget chart={widget.report} params={params} onDrill={onDrill} onCurrency={onCurrency} />;
     case 'hints':
       return <Hints params={params} />;
   }
@@ -290,10 +292,39 @@ function SpeedToLead({ params }: { params: ReportParams }) {
   );
 }
 
-function PipelineWidget({ chart, params, onDrill }: { chart: 'pipeline-summary' | 'pipeline-stages' | 'loss-reasons'; params: ReportParams; onDrill: (d: Drill) => void }) {
+function PipelineWidget({
+  chart,
+  params,
+  onDrill,
+  onCurrency,
+}: {
+  chart: 'pipeline-summary' | 'pipeline-stages' | 'loss-reasons';
+  params: ReportParams;
+  onDrill: (d: Drill) => void;
+  onCurrency: (currency: string) => void;
+}) {
   const report = useReport<PipelineReport>(chart, params);
   if (!report.data) return <Loading error={report.error} />;
-  const p = report.data;
+  return (
+    <>
+      {report.data.currencies.length > 1 && (
+        <label className="mb-2 flex items-center gap-2 text-xs text-slate-600">
+          Currency
+          <select className="rounded-md px-1.5 py-0.5 text-xs ring-1 ring-slate-300" value={report.data.currency} onChange={(e) => onCurrency(e.target.value)}>
+            {report.data.currencies.map((c) => (
+              <option key={c} value={c}>
+                {c}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      <PipelineNumbers chart={chart} p={report.data} params={params} onDrill={onDrill} />
+    </>
+  );
+}
+
+function PipelineNumbers({ chart, p, params, onDrill }: { chart: 'pipeline-summary' | 'pipeline-stages' | 'loss-reasons'; p: PipelineReport; params: ReportParams; onDrill: (d: Drill) => void }) {
   const drill = (set: string, title: string) => () => onDrill({ kind: 'pipeline', key: 'set', value: set, params, title });
   if (chart === 'pipeline-summary')
     return (
