@@ -170,6 +170,8 @@ export const slaTimers = pgTable(
     index('sla_timers_owner_idx').on(t.orgId, t.ownerId, t.startedAt),
     // The sweeper's look-up across orgs: running clocks without a queued job.
     index('sla_timers_unqueued_idx').on(t.dueAt).where(sql`status = 'running' and job_queued_at is null`),
+    // The sweeper's other look-up: running clocks whose owner has not been warned yet.
+    index('sla_timers_unwarned_idx').on(t.dueAt).where(sql`status = 'running' and warned_at is null`),
   ],
 );
 

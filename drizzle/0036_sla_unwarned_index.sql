@@ -1,0 +1,1 @@
+CREATE INDEX "sla_timers_unwarned_idx" ON "sla_timers" USING btree ("due_at") WHERE status = 'running' and warned_at is null;
