@@ -9,7 +9,17 @@ declare module 'fastify' {
   interface FastifyRequest {
     idempotency: { orgId: string; userId: string; key: string } | null;
   }
+  interface FastifyContextConfig {
+    /**
+     * A public POST (no caller to scope keys by) that honours Idempotency-Key for JSON bodies. Keys
+     * from anonymous callers share one scope, so they must be unguessable (a random UUID).
+     */
+    anonymousIdempotency?: boolean;
+  }
 }
+
+// The scope of keys sent to public routes: no org, no user.
+const ANONYMOUS = '00000000-0000-0000-0000-000000000000';
 
 // A claim whose first request never finished (crash mid-request) may be retried after this.
 const ABANDONED_AFTER_MS = 60_000;
@@ -27,11 +37,14 @@ export function registerIdempotency(app: FastifyInstance, db: Db): void {
 
   app.addHook('preHandler', async (request, reply) => {
     const key = request.headers['idempotency-key'];
-    if (request.method !== 'POST' || key === undefined || !request.actor) return;
+    // A browser's form post is answered with a redirect or a page, which a stored answer could not replay.
+    const anonymous = request.routeOptions.config.anonymousIdempotency && String(request.headers['content-type'] ?? '').startsWith('application/json');
+    const scope = request.actor ?? (anonymous ? { orgId: ANONYMOUS, userId: ANONYMOUS } : null);
+    if (request.method !== 'POST' || key === undefined || !scope) return;
     if (typeof key !== 'string' || key.length === 0 || key.length > 200) {
       throw badRequest('Idempotency-Key must be 1 to 200 characters');
     }
-    const { orgId, userId } = request.actor;
+    const { orgId, userId } = scope;
     const requestHash = createHash('sha256')
       .update(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`)
       .digest('hex');

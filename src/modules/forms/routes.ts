@@ -202,6 +202,7 @@ export function formRoutes(app: FastifyInstance, db: Db, config: Config): void {
       bodyLimit: SUBMISSION_BODY_LIMIT,
       config: {
         public: true,
+        anonymousIdempotency: true,
         rateLimit: {
           max: SUBMISSIONS_PER_MINUTE,
           timeWindow: '1 minute',

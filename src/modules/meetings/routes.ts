@@ -289,7 +289,7 @@ export function meetingRoutes(app: FastifyInstance, db: Db, delivery: Delivery):
 
   r.post('/api/v1/booking/:slug', {
     bodyLimit: BOOKING_BODY_LIMIT,
-    config: { public: true, rateLimit: { max: BOOKINGS_PER_MINUTE, timeWindow: '1 minute', keyGenerator: byAddress } },
+    config: { public: true, anonymousIdempotency: true, rateLimit: { max: BOOKINGS_PER_MINUTE, timeWindow: '1 minute', keyGenerator: byAddress } },
     schema: {
       tags: TAGS,
       summary: 'Book a slot (no sign-in)',
