@@ -81,5 +81,8 @@ test('build, save and open a saved view; search everything with Ctrl-K', { timeo
   await page.getByRole('option', { name: /Grace Hopper/ }).waitFor();
   await page.keyboard.press('Escape');
   assert.ok(await noSideways(page), 'the leads page with view tabs fits 390 px');
+  // Contacts and accounts have their views too.
+  await page.goto(`${base}/accounts`);
+  await page.getByRole('tab', { name: 'All accounts' }).waitFor();
   await context.close();
 });

@@ -19,6 +19,7 @@ import { ExportLink } from '../imports/ExportLink.tsx';
 import { useAccountList } from './api.ts';
 import { STAGE_LABELS, STAGE_TONES } from './labels.ts';
 import { NewAccountDialog } from './NewAccountDialog.tsx';
+import { ViewRecords, ViewTabs } from '../views/SavedViews.tsx';
 
 export function AccountsPage() {
   const navigate = useNavigate();
@@ -26,6 +27,7 @@ export function AccountsPage() {
   const [params, setParams] = useSearchParams();
   const q = params.get('q') ?? '';
   const stage = params.get('stage') ?? '';
+  const savedViewId = params.get('view');
   const setStage = (value: string) =>
     setParams(
       (current) => {
@@ -57,6 +59,11 @@ export function AccountsPage() {
           </>
         }
       />
+      <ViewTabs object="account" current={savedViewId} allLabel="All accounts" onSelect={(id) => setParams(id ? { view: id } : {})} />
+      {savedViewId ? (
+        <ViewRecords key={savedViewId} viewId={savedViewId} onDeleted={() => setParams({})} />
+      ) : (
+        <>
       <div className="flex flex-col gap-2 sm:flex-row">
         <div className="flex-1">
           <SearchBox value={search} onChange={setSearch} label="Search accounts" placeholder="Search accounts by name or domain" />
@@ -136,6 +143,8 @@ export function AccountsPage() {
           </div>
         )}
       </section>
+        </>
+      )}
       <NewAccountDialog open={creating} onClose={() => setCreating(false)} onOpenAccount={(id) => navigate(`/accounts/${id}`)} />
     </div>
   );

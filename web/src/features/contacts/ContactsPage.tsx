@@ -18,11 +18,13 @@ import { ExportLink } from '../imports/ExportLink.tsx';
 import { useContactList } from './api.ts';
 import { contactName } from './labels.ts';
 import { NewContactDialog } from './NewContactDialog.tsx';
+import { ViewRecords, ViewTabs } from '../views/SavedViews.tsx';
 
 export function ContactsPage() {
   const navigate = useNavigate();
   const ownerName = useUserNames();
-  const [params] = useSearchParams();
+  const [params, setParams] = useSearchParams();
+  const savedViewId = params.get('view');
   const q = params.get('q') ?? '';
   const [search, setSearch] = useUrlSearch();
   const list = useContactList({ q: q.trim() || undefined });
@@ -44,6 +46,11 @@ export function ContactsPage() {
           </>
         }
       />
+      <ViewTabs object="contact" current={savedViewId} allLabel="All contacts" onSelect={(id) => setParams(id ? { view: id } : {})} />
+      {savedViewId ? (
+        <ViewRecords key={savedViewId} viewId={savedViewId} onDeleted={() => setParams({})} />
+      ) : (
+        <>
       <SearchBox value={search} onChange={setSearch} label="Search contacts" placeholder="Search contacts by name or email" />
 
       <section className="overflow-hidden rounded-xl bg-white shadow-sm ring-1 ring-slate-900/5">
@@ -111,6 +118,8 @@ export function ContactsPage() {
           </div>
         )}
       </section>
+        </>
+      )}
       <NewContactDialog open={creating} onClose={() => setCreating(false)} onOpenContact={(id) => navigate(`/contacts/${id}`)} />
     </div>
   );

@@ -261,7 +261,10 @@ export function ViewBuilder({ object, view, open, onClose, onSaved }: { object: 
               ))}
             </ul>
             <div className="flex flex-wrap gap-2">
-              <Button size="sm" onClick={() => setFilters({ ...filters, conditions: [...filters.conditions, defaultValue({ field: 'status', op: 'eq' }, fields.find((f) => f.name === 'status') ?? fields[0]!)] })}>
+              <Button size="sm" onClick={() => {
+                const first = fields.find((f) => f.name === 'status' || f.name === 'lifecycleStage') ?? fields[0]!;
+                setFilters({ ...filters, conditions: [...filters.conditions, defaultValue({ field: first.name, op: (OPS[first.type] ?? OPS.text!)[0]!.op }, first)] });
+              }}>
                 <Icon name="plus" className="size-4" /> Field condition
               </Button>
               <Button size="sm" onClick={() => setFilters({ ...filters, conditions: [...filters.conditions, { activity: 'call', has: false, range: { kind: 'last_n_days', n: 14 } }] })}>
