@@ -7,10 +7,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { Database } from '../src/core/db.ts';
 import { buildApp } from '../src/http/app.ts';
-import { openTestDatabase, testConfig } from './helpers.ts';
+import { createOrganization } from '../src/modules/orgs/service.ts';
+import { openTestDatabase, PASSWORD, testConfig } from './helpers.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 // Without the background-networking flags chromium keeps dialling out, and this machine refuses it.
@@ -56,4 +57,41 @@ export async function shootDesktopAndPhone(page: Page, name: string): Promise<vo
   await page.setViewportSize({ width: 390, height: 844 });
   await shoot(page, `${name}-phone`);
   await page.setViewportSize(size);
+}
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export type AdminPage = {
+  email: string;
+  context: BrowserContext;
+  page: Page;
+  /** What the page threw: a test ends by asserting it is empty. */
+  pageErrors: string[];
+  /** The API as the signed-in admin (`path` from /api/v1), CSRF token included; an error answer fails the test. */
+  call: (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, data?: unknown) => Promise<Json>;
+};
+
+/**
+ * A new organisation with its admin signed in on a fresh page (en-GB, Berlin time): what most
+ * browser tests start from. Dialogs are accepted, as a person clicking OK would.
+ */
+export async function newOrgAdminPage(app: BrowserApp, orgName: string, options: { viewport?: { width: number; height: number }; timeout?: number } = {}): Promise<AdminPage> {
+  const email = `${orgName.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${Date.now()}@leadflow.test`;
+  await createOrganization(app.database.db, { name: orgName, admin: { email, name: 'Ada Admin', password: PASSWORD } });
+  const context = await app.browser.newContext({ viewport: options.viewport ?? { width: 1440, height: 900 }, locale: 'en-GB', timezoneId: 'Europe/Berlin' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(options.timeout ?? 10_000);
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('dialog', (dialog) => void dialog.accept());
+
+  const login = await page.request.post(`${app.base}/api/v1/auth/login`, { data: { email, password: PASSWORD } });
+  assert.equal(login.status(), 200);
+  const { csrfToken } = (await login.json()) as { csrfToken: string };
+  const call: AdminPage['call'] = async (method, path, data) => {
+    const res = await page.request.fetch(`${app.base}${path}`, { method, headers: { 'x-csrf-token': csrfToken }, ...(data === undefined ? {} : { data: data as Json }) });
+    assert.ok(res.status() < 300, `${method} ${path}: ${res.status()} ${await res.text()}`);
+    return (await res.json()) as Json;
+  };
+  return { email, context, page, pageErrors, call };
 }

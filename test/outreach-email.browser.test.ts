@@ -4,33 +4,17 @@
 // PGlite pass only. Set LEADFLOW_UI_SCREENSHOTS=<dir> to keep desktop and phone screenshots.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { createOrganization } from '../src/modules/orgs/service.ts';
-import { PASSWORD } from './helpers.ts';
 import { startSmtpServer } from './smtp.ts';
-import { startBrowserApp, shootDesktopAndPhone } from './browser.ts';
+import { newOrgAdminPage, startBrowserApp, shootDesktopAndPhone } from './browser.ts';
 
 const smtp = await startSmtpServer();
 after(() => smtp.close());
-const { database, browser, base } = await startBrowserApp({ config: { SMTP_URL: smtp.url } });
+const app = await startBrowserApp({ config: { SMTP_URL: smtp.url } });
+const { base } = app;
 
 test('compose and send from a lead, enroll from the leads list, a sequence with its metrics', { timeout: 180_000 }, async () => {
   const stamp = Date.now();
-  const email = `email-ui-${stamp}@leadflow.test`;
-  await createOrganization(database.db, { name: 'Email Works', admin: { email, name: 'Ada Admin', password: PASSWORD } });
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-GB', timezoneId: 'Europe/Berlin' });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  const pageErrors: string[] = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-
-  const login = await page.request.post(`${base}/api/v1/auth/login`, { data: { email, password: PASSWORD } });
-  assert.equal(login.status(), 200);
-  const { csrfToken } = (await login.json()) as { csrfToken: string };
-  const call = async (method: 'POST' | 'PATCH', path: string, data: unknown) => {
-    const res = await page.request.fetch(`${base}${path}`, { method, headers: { 'x-csrf-token': csrfToken }, data: data as Record<string, unknown> });
-    assert.ok(res.status() < 300, `${path}: ${await res.text()}`);
-    return (await res.json()) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  };
+  const { page, pageErrors, call } = await newOrgAdminPage(app, 'Email Works', { timeout: 15_000 });
   await call('POST', '/api/v1/email-templates', { name: 'Intro', subject: 'Hello {{lead.firstName}}', body: 'Hi {{lead.firstName}},\n\nhow does {{account.name}} follow up on leads?' });
   const lead = await call('POST', '/api/v1/leads', { firstName: 'Mia', lastName: 'Koch', company: 'Koch Logistik', email: `mia-${stamp}@koch.example` });
   await call('POST', '/api/v1/leads', { firstName: 'Tom', lastName: 'Berg', company: 'Berg AG', email: `tom-${stamp}@berg.example` });

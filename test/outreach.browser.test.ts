@@ -6,30 +6,13 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { createOrganization } from '../src/modules/orgs/service.ts';
-import { PASSWORD } from './helpers.ts';
-import { startBrowserApp, screenshots, shootDesktopAndPhone } from './browser.ts';
+import { newOrgAdminPage, startBrowserApp, screenshots, shootDesktopAndPhone } from './browser.ts';
 
-const { database, browser, base } = await startBrowserApp();
+const app = await startBrowserApp();
+const { base } = app;
 
 test('work the call queue, see Today, and use a timeline on a phone', { timeout: 150_000 }, async () => {
-  const stamp = Date.now();
-  const email = `outreach-ui-${stamp}@leadflow.test`;
-  await createOrganization(database.db, { name: 'Outreach Works', admin: { email, name: 'Ada Admin', password: PASSWORD } });
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-GB', timezoneId: 'Europe/Berlin' });
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  const pageErrors: string[] = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-
-  const login = await page.request.post(`${base}/api/v1/auth/login`, { data: { email, password: PASSWORD } });
-  assert.equal(login.status(), 200);
-  const { csrfToken } = (await login.json()) as { csrfToken: string };
-  const call = async (method: 'POST' | 'PUT' | 'GET', path: string, data?: unknown) => {
-    const res = await page.request.fetch(`${base}${path}`, { method, headers: { 'x-csrf-token': csrfToken }, ...(data ? { data: data as Record<string, unknown> } : {}) });
-    assert.ok(res.status() < 300, `${path}: ${await res.text()}`);
-    return (await res.json()) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  };
+  const { context, page, pageErrors, call } = await newOrgAdminPage(app, 'Outreach Works');
   // Calling hours around the clock, so the test does not depend on when it runs.
   const allDay = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '24:00']]]));
   await call('PUT', '/api/v1/call-settings', { callingHours: allDay });

@@ -7,27 +7,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createOrganization } from '../src/modules/orgs/service.ts';
 import { PASSWORD } from './helpers.ts';
-import { startBrowserApp, shoot } from './browser.ts';
+import { newOrgAdminPage, startBrowserApp, shoot } from './browser.ts';
 
-const { database, browser, base } = await startBrowserApp();
+const app = await startBrowserApp();
+const { database, browser, base } = app;
 
 test('drag a deal across the board, meet a stage gate, open the deal and its account', { timeout: 90_000 }, async () => {
-  const email = `pipeline-ui-${Date.now()}@leadflow.test`;
-  await createOrganization(database.db, { name: 'Northwind Traders', admin: { email, name: 'Ada Admin', password: PASSWORD } });
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-GB', timezoneId: 'Europe/Berlin' });
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  const pageErrors: string[] = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-
-  const login = await page.request.post(`${base}/api/v1/auth/login`, { data: { email, password: PASSWORD } });
-  assert.equal(login.status(), 200);
-  const { csrfToken } = (await login.json()) as { csrfToken: string };
-  const call = async (method: 'POST' | 'PUT', path: string, data: unknown) => {
-    const res = await page.request.fetch(`${base}${path}`, { method, headers: { 'x-csrf-token': csrfToken }, data: data as Record<string, unknown> });
-    assert.ok(res.status() < 300, `${path}: ${await res.text()}`);
-    return (await res.json()) as { id: string };
-  };
+  const { context, page, pageErrors, call } = await newOrgAdminPage(app, 'Northwind Traders');
 
   const account = await call('POST', '/api/v1/accounts', { name: 'Globex Corporation', industry: 'Manufacturing', employeeCount: 800 });
   const hank = await call('POST', '/api/v1/contacts', { firstName: 'Hank', lastName: 'Scorpio', title: 'CEO', email: 'hank@globex.test', accountId: account.id });

@@ -4,28 +4,14 @@
 // Set LEADFLOW_UI_SCREENSHOTS=<dir> to keep screenshots of both pages.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createOrganization } from '../src/modules/orgs/service.ts';
 import { PASSWORD } from './helpers.ts';
-import { startBrowserApp, shoot } from './browser.ts';
+import { newOrgAdminPage, startBrowserApp, shoot } from './browser.ts';
 
-const { database, browser, base } = await startBrowserApp();
+const app = await startBrowserApp();
+const { base } = app;
 
 test('set a quota, read the leaderboard, submit a call and see the statistical forecast at 390 px', { timeout: 120_000 }, async () => {
-  const email = `quota-ui-${Date.now()}@leadflow.test`;
-  await createOrganization(database.db, { name: 'Quota Traders', admin: { email, name: 'Ada Admin', password: PASSWORD } });
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'en-GB', timezoneId: 'Europe/Berlin' });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  const pageErrors: string[] = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  const login = await page.request.post(`${base}/api/v1/auth/login`, { data: { email, password: PASSWORD } });
-  assert.equal(login.status(), 200);
-  const { csrfToken } = (await login.json()) as { csrfToken: string };
-  const call = async (method: 'POST' | 'PATCH', path: string, data: unknown) => {
-    const res = await page.request.fetch(`${base}${path}`, { method, headers: { 'x-csrf-token': csrfToken }, data: data as Record<string, unknown> });
-    assert.ok(res.status() < 300, `${path}: ${await res.text()}`);
-    return (await res.json()) as { id: string; version: number };
-  };
+  const { context, page, pageErrors, call } = await newOrgAdminPage(app, 'Quota Traders', { viewport: { width: 390, height: 844 }, timeout: 15_000 });
   const rep = await call('POST', '/api/v1/users', { email: `rhea-${Date.now()}@leadflow.test`, name: 'Rhea Rep', role: 'rep', password: PASSWORD });
   const today = new Date().toISOString().slice(0, 10);
   await call('POST', '/api/v1/opportunities', { name: 'Initech rollout', currency: 'USD', amount: 4_000_000, closeDate: today, ownerId: rep.id });

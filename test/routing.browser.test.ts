@@ -4,31 +4,15 @@
 // Set LEADFLOW_UI_SCREENSHOTS=<dir> to keep desktop and phone screenshots of each screen.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createOrganization } from '../src/modules/orgs/service.ts';
 import { PASSWORD } from './helpers.ts';
-import { startBrowserApp, shootDesktopAndPhone } from './browser.ts';
+import { newOrgAdminPage, startBrowserApp, shootDesktopAndPhone } from './browser.ts';
 
-const { database, browser, base } = await startBrowserApp();
+const app = await startBrowserApp();
+const { base } = app;
 
 test('territories, a rule set with a dry run, a routed lead with its reason, and my territory', { timeout: 120_000 }, async () => {
   const stamp = Date.now();
-  const email = `routing-ui-${stamp}@leadflow.test`;
-  await createOrganization(database.db, { name: 'Routing Works', admin: { email, name: 'Ada Admin', password: PASSWORD } });
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-GB', timezoneId: 'Europe/Berlin' });
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  const pageErrors: string[] = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('dialog', (dialog) => void dialog.accept());
-
-  const login = await page.request.post(`${base}/api/v1/auth/login`, { data: { email, password: PASSWORD } });
-  assert.equal(login.status(), 200);
-  const { csrfToken } = (await login.json()) as { csrfToken: string };
-  const call = async (method: 'POST' | 'PUT' | 'GET', path: string, data?: unknown) => {
-    const res = await page.request.fetch(`${base}${path}`, { method, headers: { 'x-csrf-token': csrfToken }, ...(data ? { data: data as Record<string, unknown> } : {}) });
-    assert.ok(res.status() < 300, `${path}: ${await res.text()}`);
-    return (await res.json()) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  };
+  const { page, pageErrors, call } = await newOrgAdminPage(app, 'Routing Works');
   const rep = async (name: string) => call('POST', '/api/v1/users', { email: `${name.toLowerCase()}-${stamp}@leadflow.test`, name, role: 'rep', password: PASSWORD });
   const anna = await rep('Anna');
   const ben = await rep('Ben');
