@@ -129,6 +129,19 @@ describe('rate limits', () => {
     assert.equal(calmAnswer.headers['x-ratelimit-limit'], String(API_LIMIT));
   });
 
+  test('a client on the internet cannot dodge the sign-in limit by naming its own address in X-Forwarded-For', async () => {
+    const limited = await buildApp({ database: t.database, config: testConfig({ LEADFLOW_LOGIN_LIMIT_PER_MINUTE: '3' }), logger: false });
+    const attempt = (from: string, forwardedFor: string) =>
+      limited.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: from, headers: { 'x-forwarded-for': forwardedFor }, payload: { email: 'victim@secure.test', password: 'guess guess guess' } });
+    const direct: number[] = [];
+    for (let i = 1; i <= 5; i += 1) direct.push((await attempt('203.0.113.7', `198.51.100.${i}`)).statusCode);
+    assert.deepEqual(direct, [401, 401, 401, 429, 429], 'a public sender\'s X-Forwarded-For is ignored');
+    const proxied: number[] = [];
+    for (let i = 1; i <= 5; i += 1) proxied.push((await attempt('10.0.0.2', `198.51.100.${i}`)).statusCode);
+    assert.deepEqual(proxied, [401, 401, 401, 401, 401], 'a proxy on the private network speaks for its clients');
+    await limited.close();
+  });
+
   test('LEADFLOW_API_LIMIT_PER_MINUTE=0 turns the limit off; the default is a generous 6000', async () => {
     assert.equal(loadConfig({}).apiLimitPerMinute, 6000);
     const unlimited = await buildApp({ database: t.database, config: testConfig({ LEADFLOW_API_LIMIT_PER_MINUTE: '0' }), logger: false });

@@ -14,6 +14,7 @@ const envSchema = z.object({
   LEADFLOW_LOGIN_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(10),
   LEADFLOW_API_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(6000),
   LEADFLOW_HSTS: z.enum(['auto', 'on', 'off']).default('auto'),
+  LEADFLOW_TRUST_PROXY: z.string().min(1).default('loopback,linklocal,uniquelocal'),
   SMTP_URL: z.string().optional(),
   SMTP_FROM: z.string().default('Leadflow <no-reply@leadflow.local>'),
   LEADFLOW_SECRET_KEY: z.string().min(32, 'Use at least 32 random characters').optional(),
@@ -35,6 +36,12 @@ export type Config = {
   apiLimitPerMinute: number;
   /** Strict-Transport-Security: `auto` sends it when LEADFLOW_PUBLIC_URL is https. */
   hsts: 'auto' | 'on' | 'off';
+  /**
+   * Whose X-Forwarded-For to believe for the client's address (rate limits, form submissions):
+   * `true`, `false`, or addresses and ranges (proxy-addr names such as `loopback`, CIDRs).
+   * Trusting every sender would let a client outside pick its own address and dodge the limits.
+   */
+  trustProxy: boolean | string;
   smtpUrl: string | undefined;
   smtpFrom: string;
   /** Encrypts stored mail passwords and signs tracking and unsubscribe links (see core/secrets.ts). */
@@ -74,6 +81,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     loginLimitPerMinute: e.LEADFLOW_LOGIN_LIMIT_PER_MINUTE,
     apiLimitPerMinute: e.LEADFLOW_API_LIMIT_PER_MINUTE,
     hsts: e.LEADFLOW_HSTS,
+    trustProxy: e.LEADFLOW_TRUST_PROXY === 'true' ? true : e.LEADFLOW_TRUST_PROXY === 'false' ? false : e.LEADFLOW_TRUST_PROXY,
     smtpUrl: e.SMTP_URL,
     smtpFrom: e.SMTP_FROM,
     secretKey: e.LEADFLOW_SECRET_KEY,

@@ -72,7 +72,7 @@ export async function buildApp({ database, config, mailer, jobs, logger, logStre
       ...(logStream ? { stream: logStream } : {}),
     },
     bodyLimit: 1024 * 1024,
-    trustProxy: true,
+    trustProxy: config.trustProxy,
     ajv: { customOptions: { removeAdditional: false } },
     // Paths the router refuses before any route (a parameter over 100 characters, broken %-escapes).
     frameworkErrors: (error, _request, reply) => {
