@@ -21,6 +21,8 @@ import { startSmtpServer } from './smtp.ts';
 const SEQUENCE_LEADS = 1_200; // more than one scheduler batch (1,000): the second is claimed only after the restart
 const IMPORT_ROWS = 25_000; // batches of 5,000 (PGlite) or 10,000 (PostgreSQL): the kill lands after the first
 const REASSIGN_LEADS = 600;
+// On PGlite the first scheduler batch (1,000 steps in one transaction) runs as the server starts, ahead of /readyz.
+const READY_TIMEOUT_MS = 120_000;
 
 const smtp = await startSmtpServer();
 const store = await freshStore();
@@ -104,12 +106,12 @@ async function kill(): Promise<void> {
 /** On PostgreSQL, lets the dead process's leases lapse as time would; then starts the server again. */
 async function restart(ageLeases?: (database: Database) => Promise<void>): Promise<void> {
   if (ageLeases && testDatabaseKind === 'postgres') await withDatabase(ageLeases);
-  server = await startServerProcess(env);
+  server = await startServerProcess(env, [], READY_TIMEOUT_MS);
 }
 
 describe(`kill -9 of the server mid-work, then a restart (${testDatabaseKind})`, () => {
   test('mid sequence tick: each due email is sent at most once, and the steps not yet claimed run after the restart', { timeout: 180_000 }, async () => {
-    server = await startServerProcess(env);
+    server = await startServerProcess(env, [], READY_TIMEOUT_MS);
     await until('the first sequence email', async () => smtp.inbox.length > 0, 60_000, 5);
     await kill();
     const atKill = smtp.inbox.length;

@@ -68,7 +68,7 @@ async function runOn(kind: DatabaseKind, context: SuiteContext): Promise<BenchRe
       const mix = await measureMix({ urls: [server.url], routes: routesOf(workload, seededRandom(9)), seconds: context.seconds, connections: CONNECTIONS, warmupSeconds: context.quick ? 1 : 3, random: seededRandom(10) });
       server.assertAlive();
       logServerErrors(context, [server], mix);
-      results.push(...rowsOf(mix, `mixed day, 1 app process (${label})`, target.label, kind === 'postgres' ? TARGET : undefined, await cpuNote([server])));
+      results.push(...rowsOf(mix, `mixed day, 1 app process (${label})`, target.label, kind === 'postgres' ? TARGET : undefined, await serverNote([server])));
     } finally {
       await server.stop();
     }
@@ -101,7 +101,7 @@ async function twoProcesses(target: BenchDatabase, workload: Workload, env: Reco
       const distinct = new Set(received).size;
       const once = received.length === leadIds.length && distinct === leadIds.length && sent === leadIds.length;
       const jobNote = `${leadIds.length} sequence emails fell due during the run: ${sent} recorded as sent, ${received.length} received by SMTP, ${distinct} distinct recipients (${once ? 'each once' : 'NOT each exactly once'})`;
-      const rows = rowsOf(mix, `mixed day, 2 app processes (${label})`, target.label, TARGET, `${await cpuNote(servers)}; ${jobNote}`);
+      const rows = rowsOf(mix, `mixed day, 2 app processes (${label})`, target.label, TARGET, `${await serverNote(servers)}; ${jobNote}`);
       rows.push({ suite: SUITE, scenario: 'jobs across 2 processes: due sequence emails sent once', database: target.label, metrics: { due: leadIds.length, 'emails received': received.length, 'distinct recipients': distinct }, note: once ? 'each email sent exactly once' : `FAILED: ${jobNote}` });
       if (!once) throw new Error(jobNote);
       return rows;
@@ -195,7 +195,7 @@ function logServerErrors(context: SuiteContext, servers: BenchServer[], mix: Mix
   }
 }
 
-async function cpuNote(servers: BenchServer[]): Promise<string> {
+async function serverNote(servers: BenchServer[]): Promise<string> {
   const rss = await Promise.all(servers.map((s) => s.peakRssMb()));
   return `${CONNECTIONS} connections flat out; server peak RSS ${rss.map((mb) => `${mb ?? '?'} MB`).join(' and ')}`;
 }
