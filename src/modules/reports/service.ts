@@ -9,7 +9,7 @@ import { assertCan } from '../../core/roles.ts';
 import { getDealPolicy } from '../opportunities/policies.service.ts';
 import { getOrgSettings } from '../orgs/settings-service.ts';
 import { closedWonTarget, type CoverageScope } from '../quotas/service.ts';
-import { visibleRecords } from '../visibility/records.ts';
+import { visibleRecords, visibleSubjects } from '../visibility/records.ts';
 import { effectiveGoals, type GoalRow } from '../today/model.ts';
 import {
   activityRow,
@@ -365,7 +365,8 @@ export async function activityRecords(db: Db, actor: Actor, filter: ReportFilter
   const owners = await ownerScope(db, actor, filter);
   const kinds = sql.join(METRIC_KIND_LIST[metric].map((k) => sql`${k}`), sql`, `);
   const body = sql`from activities a where a.org_id = ${actor.orgId} and a.kind in (${kinds}) and a.occurred_at >= ${ts(filter.from)} and a.occurred_at < ${ts(filter.to)}
-    and ${owners ? ownerIn(sql`a.actor_id`, owners) : sql`a.actor_id is not null`}`;
+    and ${owners ? ownerIn(sql`a.actor_id`, owners) : sql`a.actor_id is not null`}
+    and ${visibleSubjects(actor, { type: sql`a.subject_type`, id: sql`a.subject_id` })}`;
   const [counted] = await rows<{ n: string }>(db, sql`select count(*) as n ${body}`);
   const data = await rows<Record<string, unknown>>(
     db,

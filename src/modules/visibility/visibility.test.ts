@@ -224,6 +224,11 @@ describe('record visibility', () => {
     assert.ok((await emailIds(o.mia)).includes(email.json().id), 'his manager sees it');
     assert.ok(!(await emailIds(o.rae)).includes(email.json().id), 'another rep does not');
     assert.deepEqual(await emailIds(o.rae, `&subjectType=lead&subjectId=${ravisLead.id}`), []);
+    // The activity report's drill-down lists a teammate's activities, but not those on records one may not see.
+    const emailed = async (caller: Caller) =>
+      (await caller.get('/api/v1/reports/activity/records?metric=emails&period=year&limit=500')).json().data.map((a: { subjectId: string }) => a.subjectId);
+    assert.ok((await emailed(o.mia)).includes(ravisLead.id));
+    assert.ok(!(await emailed(o.rae)).includes(ravisLead.id));
     const taskIds = async (caller: Caller) => (await caller.get(`/api/v1/tasks?subjectType=lead&subjectId=${ravisLead.id}`)).json().data.map((x: { id: string }) => x.id);
     assert.deepEqual(await taskIds(o.ravi), [task.json().id]);
     assert.deepEqual(await taskIds(o.rae), []);
