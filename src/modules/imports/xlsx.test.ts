@@ -8,7 +8,7 @@ import { newOrg, startTestApp } from '../../../test/helpers.ts';
 import { createMailer } from '../../core/mailer.ts';
 import { finished, parseCsv, upload } from './testing.ts';
 import { startImportWorkers } from './workers.ts';
-import { columnOf, sheetToCsv } from './xlsx.ts';
+import { columnOf, SharedStrings, sheetToCsv } from './xlsx.ts';
 
 const dataDir = await mkdtemp(join(tmpdir(), 'leadflow-xlsx-'));
 const t = await startTestApp({ jobs: true, config: { LEADFLOW_DATA_DIR: dataDir } });
@@ -99,6 +99,15 @@ describe('XLSX workbooks', () => {
     assert.equal((await sheetToCsv(file, out, 2)).rows, 2);
     assert.equal(await readFile(out, 'utf8'), 'Name,Email,Employees,Active,Notes\n"Anna, ""A"" Berg",anna@acme.test,250,TRUE,"two\nlines"\n');
     assert.deepEqual(['A1', 'Z9', 'AA10', 'BC12', '12'].map(columnOf), [0, 25, 26, 54, -1]);
+  });
+
+  test('shared strings are kept packed across blocks and read back as written', () => {
+    const strings = new SharedStrings();
+    const written = ['', 'Müller & Söhne', 'x'.repeat(5 * 1024 * 1024), '東京', ...Array.from({ length: 50_000 }, (_, i) => `prospect.${i}@acme.test`), ''];
+    for (const text of written) strings.add(text);
+    assert.ok(written.every((text, i) => strings.get(i) === text));
+    assert.equal(strings.get(written.length), undefined);
+    assert.equal(strings.get(-1), undefined);
   });
 
   test('preview and import of a workbook: columns suggested, rejected rows named by their sheet row, every good row once', async () => {

@@ -76,28 +76,39 @@ export async function sheetToCsv(xlsxPath: string, csvPath: string, maxRows = In
 }
 
 /**
- * The text of a workbook's shared strings, packed: one growing UTF-8 buffer and the offset of
- * each string, rather than a JavaScript string per entry (a million-row sheet has millions).
+ * The text of a workbook's shared strings, packed: UTF-8 in 4 MB blocks and one number per string
+ * (its block and offset), rather than a JavaScript string per entry (a million-row sheet has
+ * millions). Blocks, not one doubling buffer, so growing never holds two copies.
  */
 export class SharedStrings {
-  private bytes = Buffer.alloc(64 * 1024);
-  private length = 0;
-  private ends: number[] = [];
+  private static readonly BLOCK = 4 * 1024 * 1024;
+  // A string's start as block * 2^32 + offset: exact in a double, so the array stays unboxed.
+  private static readonly STRIDE = 2 ** 32;
+  private readonly blocks: Buffer[] = [];
+  /** Bytes used in each block: where its last string ends. */
+  private readonly used: number[] = [];
+  private readonly starts: number[] = [];
 
   add(text: string): void {
     const size = Buffer.byteLength(text);
-    if (this.length + size > this.bytes.length) {
-      const grown = Buffer.alloc(Math.max(this.bytes.length * 2, this.length + size));
-      this.bytes.copy(grown, 0, 0, this.length);
-      this.bytes = grown;
+    let last = this.blocks.length - 1;
+    if (last < 0 || this.used[last]! + size > this.blocks[last]!.length) {
+      this.blocks.push(Buffer.allocUnsafe(Math.max(SharedStrings.BLOCK, size)));
+      this.used.push(0);
+      last += 1;
     }
-    this.length += this.bytes.write(text, this.length);
-    this.ends.push(this.length);
+    const offset = this.used[last]!;
+    this.used[last] = offset + this.blocks[last]!.write(text, offset);
+    this.starts.push(last * SharedStrings.STRIDE + offset);
   }
 
   get(index: number): string | undefined {
-    if (!(index >= 0 && index < this.ends.length)) return undefined;
-    return this.bytes.toString('utf8', index === 0 ? 0 : this.ends[index - 1], this.ends[index]);
+    if (!(index >= 0 && index < this.starts.length)) return undefined;
+    const start = this.starts[index]!;
+    const block = Math.floor(start / SharedStrings.STRIDE);
+    const next = this.starts[index + 1];
+    const end = next !== undefined && Math.floor(next / SharedStrings.STRIDE) === block ? next - block * SharedStrings.STRIDE : this.used[block]!;
+    return this.blocks[block]!.toString('utf8', start - block * SharedStrings.STRIDE, end);
   }
 }
 
