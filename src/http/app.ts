@@ -43,6 +43,7 @@ import { dashboardRoutes } from '../modules/reports/dashboards.routes.ts';
 import { reportRoutes } from '../modules/reports/routes.ts';
 import { scoringRoutes } from '../modules/scoring/routes.ts';
 import { userRoutes } from '../modules/users/routes.ts';
+import { webhookRoutes, webhooksOpenApi } from '../modules/webhooks/routes.ts';
 import { viewRoutes } from '../modules/views/routes.ts';
 import { searchRoutes } from '../modules/search/routes.ts';
 import { registerAuth } from './auth.ts';
@@ -104,6 +105,8 @@ export async function buildApp({ database, config, mailer, jobs, logger, logStre
       },
       components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: 'lf_session' } } },
       security: [{ apiKey: [] }, { session: [] }],
+      // What Leadflow sends to webhook endpoints (OpenAPI 3.1), beside what it answers.
+      webhooks: webhooksOpenApi(),
     },
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
@@ -158,6 +161,7 @@ export async function buildApp({ database, config, mailer, jobs, logger, logStre
   viewRoutes(app, db);
   searchRoutes(app, db);
   backupRoutes(app, database);
+  webhookRoutes(app, db, config);
 
   if (existsSync(webDist)) {
     await app.register(fastifyStatic, { root: webDist, wildcard: false, maxAge: '1h' });

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { FastifyDynamicSwaggerOptions } from '@fastify/swagger';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Config } from '../../core/config.ts';
@@ -60,6 +61,36 @@ const endpointBody = {
   events: z.array(z.string().trim().min(1).max(100)).max(100).describe('Event names, `<record>.*` or `*`'),
   enabled: z.boolean().optional(),
 };
+
+/**
+ * The OpenAPI 3.1 `webhooks` section: one entry per event, the request Leadflow makes to an
+ * endpoint, with its signature header and an example body (what Zapier and n8n builders read).
+ */
+type OpenApiDocument = NonNullable<FastifyDynamicSwaggerOptions['openapi']>;
+
+export function webhooksOpenApi(): Extract<OpenApiDocument, { webhooks?: unknown }>['webhooks'] {
+  return Object.fromEntries(
+    (Object.keys(EVENT_TYPES) as EventType[]).map((type) => [
+      type,
+      {
+        post: {
+          tags: TAGS,
+          summary: EVENT_TYPES[type],
+          operationId: `webhook.${type}`,
+          parameters: [
+            { name: SIGNATURE_HEADER, in: 'header', required: true, schema: { type: 'string' }, description: 't=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with the endpoint secret> (a second v1 during a secret rotation)' },
+            { name: 'Leadflow-Event', in: 'header', required: true, schema: { type: 'string', const: type } },
+            { name: 'Leadflow-Event-Id', in: 'header', required: true, schema: { type: 'string', format: 'uuid' }, description: 'The same on every retry and redelivery' },
+            { name: 'Leadflow-Delivery', in: 'header', required: true, schema: { type: 'string', format: 'uuid' } },
+            { name: 'Leadflow-Attempt', in: 'header', required: true, schema: { type: 'integer', minimum: 1, maximum: MAX_ATTEMPTS } },
+          ],
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/WebhookEvent' }, example: exampleEvent(type) } } },
+          responses: { '2XX': { description: 'Delivered. Anything else (or no answer within 10 s) is retried with backoff.' } },
+        },
+      },
+    ]),
+  );
+}
 
 export function webhookRoutes(app: FastifyInstance, db: Db, config: Config): void {
   const r = app.withTypeProvider<ZodTypeProvider>();

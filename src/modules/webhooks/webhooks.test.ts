@@ -236,6 +236,13 @@ describe('webhooks', () => {
     const stageChanged = types.data.find((e: { type: string }) => e.type === 'opportunity.stage_changed');
     assert.deepEqual(Object.keys(stageChanged.example), ['id', 'type', 'occurredAt', 'orgId', 'data', 'previous']);
     assert.equal(stageChanged.example.type, 'opportunity.stage_changed');
+    // The OpenAPI document describes what Leadflow sends, beside what it answers.
+    const doc = (await t.app.inject('/api/docs/json')).json();
+    const sent = doc.webhooks['lead.assigned'].post;
+    assert.equal(sent.requestBody.content['application/json'].schema.$ref, '#/components/schemas/WebhookEvent');
+    assert.equal(sent.requestBody.content['application/json'].example.type, 'lead.assigned');
+    assert.ok(sent.parameters.some((p: { name: string }) => p.name === 'Leadflow-Signature'));
+    assert.ok(doc.components.schemas.WebhookEvent.properties.previous);
     assert.equal(types.signatureHeader, 'Leadflow-Signature');
   });
 
