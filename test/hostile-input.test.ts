@@ -159,6 +159,33 @@ function hostileNumber(schema: Schema, integer: boolean): fc.Arbitrary<number> {
   return fc.oneof(fc.constantFrom(...HOSTILE_NUMBERS), inRange, inRange, ...(edges.length ? [fc.constantFrom(...edges)] : []));
 }
 
+/**
+ * A plain valid value for a field, so that a body with one or two hostile fields among ordinary
+ * ones passes validation and reaches the service and the database.
+ */
+function ordinaryString(schema: Schema): fc.Arbitrary<string> {
+  if (schema.format === 'uuid') return fc.constantFrom(...knownIds);
+  if (schema.format === 'date-time') return fc.constantFrom(inHours(24), inHours(-24), '2027-01-31T09:30:00.000Z');
+  if (schema.format === 'date') return fc.constantFrom('2027-01-31', '2026-12-01');
+  if (schema.format === 'email') return fc.constantFrom('ok@hostile.test', 'second@hostile.test');
+  if (schema.format === 'uri') return fc.constant('https://hostile.test/page');
+  if (schema.pattern) {
+    let pattern: RegExp | undefined;
+    try { pattern = new RegExp(schema.pattern, 'u'); } catch { pattern = undefined; }
+    const matching = pattern ? PATTERN_CANDIDATES.filter((candidate) => pattern.test(candidate)) : [];
+    if (matching.length) return fc.constantFrom(...matching);
+  }
+  const fit = (text: string) => text.padEnd(schema.minLength ?? 0, 'x').slice(0, schema.maxLength ?? 200);
+  return fc.constantFrom('Zoë & <b>Söhne</b>', 'Ordinary value', 'ok').map(fit);
+}
+
+function ordinaryNumber(schema: Schema, integer: boolean): fc.Arbitrary<number> {
+  const low = schema.minimum ?? (schema.exclusiveMinimum !== undefined ? schema.exclusiveMinimum + 1 : 0);
+  const high = schema.maximum ?? (schema.exclusiveMaximum !== undefined ? schema.exclusiveMaximum - 1 : low + 100);
+  const middle = Math.min(high, Math.max(low, low + Math.min(10, (high - low) / 2)));
+  return fc.constant(integer ? Math.round(middle) : middle);
+}
+
 /** Values of the schema's shape (so they pass validation) with hostile contents. */
 function conforming(raw: Schema, depth = 0): fc.Arbitrary<unknown> {
   const schema = resolve(raw);
@@ -171,9 +198,9 @@ function conforming(raw: Schema, depth = 0): fc.Arbitrary<unknown> {
   const type = Array.isArray(schema.type) ? schema.type : schema.type ? [schema.type] : [];
   if (type.length > 1) return fc.oneof(...type.map((one) => conforming({ ...schema, type: one }, depth + 1)));
   switch (type[0]) {
-    case 'string': return hostileString(schema);
-    case 'integer': return hostileNumber(schema, true);
-    case 'number': return hostileNumber(schema, false);
+    case 'string': return fc.oneof({ weight: 2, arbitrary: ordinaryString(schema) }, { weight: 1, arbitrary: hostileString(schema) });
+    case 'integer': return fc.oneof({ weight: 2, arbitrary: ordinaryNumber(schema, true) }, { weight: 1, arbitrary: hostileNumber(schema, true) });
+    case 'number': return fc.oneof({ weight: 2, arbitrary: ordinaryNumber(schema, false) }, { weight: 1, arbitrary: hostileNumber(schema, false) });
     case 'boolean': return fc.boolean();
     case 'null': return fc.constant(null);
     case 'array': return fc.array(conforming(schema.items ?? {}, depth + 1), { minLength: schema.minItems ?? 0, maxLength: Math.min(schema.maxItems ?? 4, 4) });
