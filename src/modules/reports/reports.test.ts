@@ -246,6 +246,20 @@ describe('hints and export', () => {
     assert.equal(csv.body.split('\r\n')[0], 'step,count,conversion,fromStart,medianDays');
     assert.equal(csv.body.split('\r\n')[1], 'leads,10,,,');
   });
+  test('hints compare territories and sources with the month before', async () => {
+    const boss = await newOrg(t, 'Hints');
+    const territory = newId();
+    await db.execute(sql`insert into territories (org_id, id, name, priority, criteria) values (${boss.orgId}, ${territory}, 'DACH', 1, '{}'::jsonb)`);
+    // 40 "ads" leads in DACH each month: 20 qualified in February, 4 in March.
+    const leads = (day: string, qualified: number) =>
+      db.execute(sql`insert into leads (org_id, id, last_name, company, status, source, owner_id, territory_id, created_at)
+        select ${boss.orgId}, gen_random_uuid(), 'H' || i, 'Co', case when i <= ${qualified} then 'qualified' else 'working' end, 'ads', ${boss.userId}, ${territory}, ${at(day)}::timestamptz
+        from generate_series(1, 40) i`);
+    await leads('2026-02-10', 20);
+    await leads('2026-03-10', 4);
+    const texts = ((await boss.get(`/api/v1/reports/hints?${MARCH}`)).json().hints as { text: string }[]).map((h) => h.text);
+    assert.deepEqual(texts.sort(), ['Lead qualification rate for DACH fell from 50% to 10% this month', 'Lead qualification rate for ads fell from 50% to 10% this month']);
+  });
   test('a bad range is refused', async () => {
     const res = await manager.get('/api/v1/reports/funnel?from=2026-03-10T00:00:00Z&to=2026-03-01T00:00:00Z');
     assert.equal(res.statusCode, 400);
