@@ -40,6 +40,7 @@ import {
   type SlotRules,
 } from './model.ts';
 import { bookingPages, meetings, type MeetingAttendee } from './schema.ts';
+import { visibleLinks } from '../visibility/records.ts';
 
 type MeetingRow = typeof meetings.$inferSelect;
 type BookingPageRow = typeof bookingPages.$inferSelect;
@@ -303,7 +304,7 @@ async function sendInvitations(db: Db, actor: Actor, row: MeetingRow, method: 'R
 
 export async function getMeeting(db: Db, actor: Actor, id: string): Promise<MeetingView> {
   assertCan(actor, 'records:read');
-  const [row] = await db.select().from(meetings).where(byId(actor, id));
+  const [row] = await db.select().from(meetings).where(and(byId(actor, id), visibleMeeting(actor)));
   if (!row) throw notFound('Meeting');
   return toMeetingView(row);
 }
@@ -328,7 +329,7 @@ export type MeetingQuery = {
  */
 export async function listMeetings(db: Db, actor: Actor, query: MeetingQuery): Promise<{ data: MeetingView[]; nextCursor: string | null }> {
   assertCan(actor, 'records:read');
-  const conditions: SQL[] = [eq(meetings.orgId, actor.orgId)];
+  const conditions: SQL[] = [eq(meetings.orgId, actor.orgId), visibleMeeting(actor)];
   if (query.from) conditions.push(gt(meetings.endsAt, new Date(query.from)));
   if (query.to) conditions.push(lt(meetings.startsAt, new Date(query.to)));
   if (query.mine) conditions.push(involving(actor.userId));
@@ -356,6 +357,10 @@ export async function listMeetings(db: Db, actor: Actor, query: MeetingQuery): P
 
 const involving = (userId: string): SQL =>
   or(eq(meetings.organizerId, userId), sql`${meetings.attendees} @> ${JSON.stringify([{ userId }])}::jsonb`)!;
+
+/** Meetings one takes part in, or whose lead, contact, account and deal one may see (visibility/records.ts). */
+const visibleMeeting = (actor: Actor): SQL =>
+  or(involving(actor.userId), visibleLinks(actor, { lead: meetings.leadId, contact: meetings.contactId, account: meetings.accountId, opportunity: meetings.opportunityId }))!;
 
 /** Reps change the meetings they organize or attend; managers and admins change any. */
 function assertMayChange(actor: Actor, row: MeetingRow): void {

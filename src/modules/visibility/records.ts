@@ -67,3 +67,18 @@ export function visibleSubjects(actor: Actor, columns: { type: SQLWrapper; id: S
   });
   return sql`(coalesce(${columns.type}, '') not in ('lead', 'contact', 'account', 'opportunity') or ${sql.join(branches, sql` or `)})`;
 }
+
+/**
+ * Rows that link to records by one id column per kind (a meeting's lead, contact, account and
+ * deal): visible when every record they link to is. Pass the columns the row has.
+ */
+export function visibleLinks(actor: Actor, links: Partial<Record<keyof typeof SUBJECT_TABLES, SQLWrapper>>): SQL {
+  if (actor.role === 'admin') return sql`true`;
+  const org = sql`${actor.orgId}::uuid`;
+  const parts = Object.entries(links).map(([type, column]) => {
+    const object = SUBJECT_TABLES[type as keyof typeof SUBJECT_TABLES];
+    const table = { leads, contacts, accounts, opportunities }[object];
+    return sql`(${column} is null or exists (select 1 from ${table} where ${table.orgId} = ${org} and ${table.id} = ${column} and ${visibleRecords(actor, object)}))`;
+  });
+  return parts.length ? sql`(${sql.join(parts, sql` and `)})` : sql`true`;
+}

@@ -234,6 +234,23 @@ describe('record visibility', () => {
     assert.deepEqual(await taskIds(o.rae), []);
   });
 
+  test('meetings on a hidden record are hidden, except from the people in them', async () => {
+    await o.setModes({ leads: 'own' });
+    const ravisLead = o.records.leads.find((r) => r.ownerId === o.ravi.userId)!;
+    const start = new Date(Date.now() + 86_400_000);
+    const meeting = await o.ravi.post('/api/v1/meetings', {
+      title: 'Demo for Ravi’s lead', startsAt: start.toISOString(), endsAt: new Date(start.getTime() + 1_800_000).toISOString(), timeZone: 'UTC',
+      leadId: ravisLead.id, attendeeUserIds: [o.eve.userId],
+    });
+    assert.equal(meeting.statusCode, 201, meeting.body);
+    const listed = async (caller: Caller) => (await caller.get('/api/v1/meetings?limit=500')).json().data.map((m: { id: string }) => m.id);
+    assert.ok((await listed(o.ravi)).includes(meeting.json().id));
+    assert.ok((await listed(o.eve)).includes(meeting.json().id), 'an attendee sees it though the lead is not hers');
+    assert.ok((await listed(o.mia)).includes(meeting.json().id), 'his manager sees it');
+    assert.ok(!(await listed(o.rae)).includes(meeting.json().id));
+    assert.equal((await o.rae.get(`/api/v1/meetings/${meeting.json().id}`)).statusCode, 404);
+  });
+
   test('partner users see no records, only their own registrations', async () => {
     for (const object of RECORD_OBJECTS) assert.equal((await o.partnerUser.get(`/api/v1/${object}`)).statusCode, 403);
     assert.equal((await o.partnerUser.get(`/api/v1/leads/${o.records.leads[0]!.id}`)).statusCode, 403);
