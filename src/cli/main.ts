@@ -2,7 +2,11 @@ import { Command } from 'commander';
 import { ConfigError, loadConfig } from '../core/config.ts';
 import { DataDirInUseError, openDatabase } from '../core/db.ts';
 import { AppError } from '../core/errors.ts';
+import { keepHeapGrowthModest } from '../core/heap.ts';
 import { migrate } from '../core/migrate.ts';
+
+// The server and the bulk commands (imports) stay within their memory budget (issue #3: 500 MB).
+keepHeapGrowthModest();
 
 const program = new Command()
   .name('leadflow')
