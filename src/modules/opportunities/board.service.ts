@@ -68,7 +68,7 @@ export async function pipelineBoard(
   options: { perStage: number; ownerId?: string | undefined },
 ): Promise<{ pipeline: { id: string; name: string; kind: string }; columns: BoardColumn[] }> {
   assertCan(actor, 'records:read');
-  const visible = visibleRecords(actor, 'opportunities', { ownerId: sql`o.owner_id`, accountId: sql`o.account_id` });
+  const visible = visibleRecords(actor, 'opportunities', { ownerId: sql`o.owner_id`, accountId: sql`o.account_id`, id: sql`o.id` });
   const owner = options.ownerId ? sql`and o.owner_id = ${options.ownerId} and ${visible}` : sql`and ${visible}`;
   const take = options.perStage + 1;
   const columns = sql`o.id, o.name, o.account_id, o.owner_id, o.amount::float8 as amount, o.currency, o.close_date::text as close_date, o.probability,

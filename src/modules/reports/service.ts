@@ -90,7 +90,7 @@ async function teamMembers(db: Db, orgId: string, teamId: string): Promise<strin
 
 // Reports count only the records the asker may see (visibility/records.ts), on top of whose numbers.
 const visibleLeads = (actor: Actor) => visibleRecords(actor, 'leads', { ownerId: sql`l.owner_id` });
-const visibleDeals = (actor: Actor) => visibleRecords(actor, 'opportunities', { ownerId: sql`o.owner_id`, accountId: sql`o.account_id` });
+const visibleDeals = (actor: Actor) => visibleRecords(actor, 'opportunities', { ownerId: sql`o.owner_id`, accountId: sql`o.account_id`, id: sql`o.id` });
 
 const ownerIn = (column: SQL, owners: string[] | null): SQL => (owners ? sql`${column} in (${uuidList(owners)})` : sql`true`);
 

@@ -20,6 +20,8 @@ export type RecordFacts = {
   ownerId: string | null;
   /** The account team of the record's account (the account itself, a contact's or a deal's). */
   accountTeam: readonly string[];
+  /** A deal's finance and legal approvers while a request waits for them. */
+  pendingApprovers?: readonly string[] | undefined;
 };
 
 /**
@@ -47,13 +49,15 @@ export function reachableOwners(viewer: Viewer, mode: VisibilityMode, teams: rea
  * partner users see no records (only their own partner organisation's deal registrations, which
  * the partners module scopes). Otherwise the org's mode for the object decides, and whatever
  * the mode: your own records, your hierarchy's (managers), the accounts whose team you are on
- * with their contacts and deals, and — for managers, who assign them — records nobody owns.
+ * with their contacts and deals, the deals waiting for your finance or legal approval, and — for
+ * managers, who assign them — records nobody owns.
  */
 export function canSeeRecord(viewer: Viewer, mode: VisibilityMode, teams: readonly TeamLink[], record: RecordFacts): boolean {
   if (viewer.role === 'admin') return true;
   if (viewer.role === 'partner') return false;
   if (mode === 'everyone') return true;
   if (record.accountTeam.includes(viewer.userId)) return true;
+  if (record.pendingApprovers?.includes(viewer.userId)) return true;
   if (record.ownerId === null) return viewer.role === 'manager';
   return reachableOwners(viewer, mode, teams).has(record.ownerId);
 }

@@ -12,13 +12,13 @@ import { opportunities } from '../opportunities/schema.ts';
 import type { RecordObject } from './model.ts';
 
 /** The columns of the row being filtered: Drizzle columns, or SQL for aliased tables (`sql\`l.owner_id\``). */
-export type VisibilityColumns = { ownerId: SQLWrapper; accountId?: SQLWrapper | undefined };
+export type VisibilityColumns = { ownerId: SQLWrapper; accountId?: SQLWrapper | undefined; id?: SQLWrapper | undefined };
 
 const DEFAULT_COLUMNS: Record<RecordObject, VisibilityColumns> = {
   leads: { ownerId: leads.ownerId },
   contacts: { ownerId: contacts.ownerId, accountId: contacts.accountId },
   accounts: { ownerId: accounts.ownerId, accountId: accounts.id },
-  opportunities: { ownerId: opportunities.ownerId, accountId: opportunities.accountId },
+  opportunities: { ownerId: opportunities.ownerId, accountId: opportunities.accountId, id: opportunities.id },
 };
 
 /** The org's mode for an object, as SQL: 'everyone' for an org that never set one. */
@@ -47,6 +47,12 @@ export function visibleRecords(actor: Actor, object: RecordObject, columns: Visi
   if (actor.role === 'manager') parts.push(sql`${owner} is null`);
   if (columns.accountId) {
     parts.push(sql`exists (select 1 from account_team_members vat where vat.org_id = ${org} and vat.account_id = ${columns.accountId} and vat.user_id = ${me})`);
+  }
+  if (object === 'opportunities' && columns.id) {
+    // A finance or legal approver named in the deal policy sees the deals waiting for their decision.
+    parts.push(sql`exists (select 1 from approval_requests var join opportunity_policies vop on vop.org_id = var.org_id
+      where var.org_id = ${org} and var.opportunity_id = ${columns.id} and var.status = 'pending'
+        and ((var.level = 'finance' and ${me} = any(vop.finance_approver_ids)) or (var.level = 'legal' and ${me} = any(vop.legal_approver_ids))))`);
   }
   return sql`(${sql.join(parts, sql` or `)})`;
 }

@@ -3,6 +3,7 @@
 // condition held to the pure rule in model.ts for every person and record of one org.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { sql } from 'drizzle-orm';
 import { addUser, newOrg, startTestApp, type Caller } from '../../../test/helpers.ts';
 import type { TeamLink } from '../users/model.ts';
 import { canSeeRecord, RECORD_OBJECTS, VISIBILITY_MODES, type RecordObject, type VisibilityMode } from './model.ts';
@@ -249,6 +250,22 @@ describe('record visibility', () => {
     assert.ok((await listed(o.mia)).includes(meeting.json().id), 'his manager sees it');
     assert.ok(!(await listed(o.rae)).includes(meeting.json().id));
     assert.equal((await o.rae.get(`/api/v1/meetings/${meeting.json().id}`)).statusCode, 404);
+  });
+
+  test('a finance approver sees the deal waiting for their decision, and only while it waits', async () => {
+    await o.setModes({ opportunities: 'own' });
+    const ravisDeal = o.records.opportunities.find((r) => r.ownerId === o.ravi.userId)!;
+    const policy = await o.admin.get('/api/v1/deal-policy');
+    const set = await o.admin.patch('/api/v1/deal-policy', { financeApproverIds: [o.eve.userId] }, { 'if-match': policy.headers.etag as string });
+    assert.equal(set.statusCode, 200, set.body);
+    assert.equal((await o.eve.get(`/api/v1/opportunities/${ravisDeal.id}`)).statusCode, 404);
+    await t.database.db.execute(sql`insert into approval_requests (org_id, id, opportunity_id, kind, level, value, reason, requested_by)
+      values (${o.admin.orgId}, gen_random_uuid(), ${ravisDeal.id}, 'payment_terms', 'finance', 90, 'Payment terms of 90 days', ${o.ravi.userId})`);
+    assert.equal((await o.eve.get(`/api/v1/opportunities/${ravisDeal.id}`)).statusCode, 200);
+    assert.ok((await listIds(o.eve, 'opportunities')).has(ravisDeal.id));
+    assert.equal((await o.remy.get(`/api/v1/opportunities/${ravisDeal.id}`)).statusCode, 404, 'not an approver');
+    await t.database.db.execute(sql`update approval_requests set status = 'approved' where org_id = ${o.admin.orgId} and opportunity_id = ${ravisDeal.id}`);
+    assert.equal((await o.eve.get(`/api/v1/opportunities/${ravisDeal.id}`)).statusCode, 404);
   });
 
   test('partner users see no records, only their own registrations', async () => {
