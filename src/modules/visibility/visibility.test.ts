@@ -159,6 +159,12 @@ describe('record visibility', () => {
     assert.equal((await listIds(o.rae, 'leads', `&q=${encodeURIComponent(ravisLead.name)}`)).size, 0);
     assert.equal((await listIds(o.ravi, 'leads', `&q=${encodeURIComponent(ravisLead.name)}`)).size, 1);
     assert.equal((await listIds(o.rae, 'accounts', `&q=${encodeURIComponent(ravisAccount.name)}`)).size, 0);
+    // Global search finds nothing hidden either, and finds it for the owner.
+    const searched = async (caller: Caller, q: string) => (await caller.get(`/api/v1/search?q=${encodeURIComponent(q)}`)).json().data.map((h: { id: string }) => h.id);
+    for (const hidden of [ravisLead, ravisDeal, ravisContact, ravisAccount]) {
+      assert.ok(!(await searched(o.rae, hidden.name)).includes(hidden.id), `search shows rae ${hidden.name}`);
+      assert.ok((await searched(o.ravi, hidden.name)).includes(hidden.id), `search finds ravi his ${hidden.name}`);
+    }
     // A bulk change over ids one cannot see changes none of them.
     const bulk = await o.rae.post('/api/v1/leads/bulk', { ids: [ravisLead.id], action: 'status', status: 'working' });
     assert.equal(bulk.json().updated, 0, bulk.body);
