@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { DrizzleQueryError } from 'drizzle-orm/errors';
 import { loadConfig } from '../src/core/config.ts';
 import { buildApp } from '../src/http/app.ts';
+import { loggableError } from '../src/http/problem.ts';
 import { securityHeaders } from '../src/http/security.ts';
 import { addUser, newOrg, PASSWORD, startTestApp, testConfig } from './helpers.ts';
 
@@ -180,6 +182,15 @@ describe('security headers', () => {
 });
 
 describe('secrets', () => {
+  test('a failed query is logged without the values it carried', () => {
+    const failed = new DrizzleQueryError('update "users" set "password_hash" = $1 where "id" = $2', ['$argon2id$secret-hash\nsecond line', 'user-1'], Object.assign(new Error('value too long'), { code: '22001' }));
+    const logged = JSON.stringify(loggableError(failed));
+    assert.doesNotMatch(logged, /secret-hash|second line|user-1/);
+    assert.match(logged, /update \\"users\\" set/);
+    assert.match(logged, /value too long/);
+    assert.match(logged, /"code":"22001"/);
+  });
+
   test('passwords, API keys, session ids and mail passwords are stored hashed or encrypted, and never logged', async () => {
     const lines: string[] = [];
     const logged = await buildApp({ database: t.database, config: testConfig({ LOG_LEVEL: 'trace' }), logStream: { write: (line) => lines.push(line) } });

@@ -85,6 +85,24 @@ function postgresCode(error: unknown): string {
   return typeof cause === 'string' ? cause : '';
 }
 
+/**
+ * What a failed request leaves in the log. A failed query's error carries its parameters (and its
+ * message repeats them): the values of the write, which may be personal data, password hashes or
+ * sealed secrets. The log keeps the SQL text, the database's own message and code, and the stack.
+ */
+export function loggableError(error: unknown): unknown {
+  const failed = error as { query?: unknown; params?: unknown; cause?: { message?: unknown }; stack?: unknown; name?: unknown };
+  if (typeof failed !== 'object' || failed === null || typeof failed.query !== 'string' || !Array.isArray(failed.params)) return error;
+  const cause = typeof failed.cause?.message === 'string' ? failed.cause.message : '';
+  return {
+    type: typeof failed.name === 'string' ? failed.name : 'Error',
+    message: `Failed query: ${failed.query}${cause ? ` (${cause})` : ''}`,
+    code: postgresCode(error) || undefined,
+    params: `${failed.params.length} values left out`,
+    stack: typeof failed.stack === 'string' ? failed.stack.split('\n').filter((line) => /^\s+at /.test(line)).join('\n') : undefined,
+  };
+}
+
 export function registerProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     let body: Problem;
@@ -96,16 +114,16 @@ export function registerProblemHandlers(app: FastifyInstance): void {
     } else if (postgresCode(error) === '23505') {
       body = problem(409, 'duplicate', 'A record with the same unique value already exists');
     } else if (POSTGRES_BAD_VALUE.has(postgresCode(error))) {
-      request.log.warn({ err: error }, 'database refused a value');
+      request.log.warn({ err: loggableError(error) }, 'database refused a value');
       body = problem(400, 'invalid_value', 'A value is out of range or cannot be stored (too large a number, date or text)');
     } else if (isDatabaseUnavailable(error)) {
-      request.log.warn({ err: error }, 'database unavailable');
+      request.log.warn({ err: loggableError(error) }, 'database unavailable');
       body = problem(503, 'database_unavailable', 'The database is not reachable; try again shortly');
       reply.header('retry-after', '2');
     } else if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       body = problem(error.statusCode, (error.code ?? 'bad_request').toLowerCase(), error.message);
     } else {
-      request.log.error({ err: error }, 'unhandled error');
+      request.log.error({ err: loggableError(error) }, 'unhandled error');
       body = problem(500, 'internal', 'Something went wrong on our side; it has been logged');
     }
     if (body.status === 429) reply.header('retry-after', reply.getHeader('retry-after') ?? '60');
