@@ -190,7 +190,6 @@ export async function createOpportunity(db: Db, actor: Actor, input: NewOpportun
         })
       : await pipelineOfKind(tx, actor, pipelineKindFor(source));
     if (pipeline.archived) throw validationFailed([{ field: 'pipelineId', message: `"${pipeline.name}" is archived; choose an active pipeline` }]);
-    if (pipeline.archived) throw validationFailed([{ field: 'pipelineId', message: `"${pipeline.name}" is archived; choose an active pipeline` }]);
     const stage = input.stageId ? pipeline.stages.find((s) => s.id === input.stageId) : pipeline.stages.find((s) => s.outcome === 'open');
     if (!stage) throw validationFailed([{ field: 'stageId', message: 'Not a stage of this pipeline' }]);
     if (stage.outcome !== 'open') throw validationFailed([{ field: 'stageId', message: 'Create the deal in an open stage, then close it' }]);
