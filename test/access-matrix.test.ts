@@ -5,7 +5,9 @@ import { ADMIN_SCOPE_PERMISSIONS } from '../src/http/auth.ts';
 import { addUser, newOrg, startTestApp, type Caller } from './helpers.ts';
 
 // The access matrix, generated from the routes' own declarations (config.permission) and the one
-// PERMISSIONS table: every role against every API route, plus an anonymous caller.
+// PERMISSIONS table: every role against every API route, plus an anonymous caller and the three API
+// key scopes. The last column, another org's admin, is test/tenancy.test.ts: every route with a
+// path parameter called with this org's real ids must refuse (4xx) or, for reads, show nothing.
 const t = await startTestApp({ jobs: true });
 const admin = await newOrg(t, 'Matrix');
 const callers: Record<string, Caller> = { admin };
