@@ -68,9 +68,9 @@ function assertNoSecrets(what: string, body: string): void {
   for (const secret of secrets) assert.ok(!body.includes(secret), `${what} leaked ${secret}`);
 }
 
-test('the partner reaches only the registration routes, self-service and their own keys and notifications', () => {
+test('the partner reaches only the registration routes, self-service and their own keys, notifications and notification preferences', () => {
   const reachable = routes.filter((r) => !r.permission || can('partner', r.permission)).map((r) => `${r.method} ${r.url}`);
-  for (const route of reachable) assert.match(route, /deal-registrations|partner-portal|\/auth\/|\/users\/me|\/users\/:id$|api-keys|notifications/, route);
+  for (const route of reachable) assert.match(route, /deal-registrations|partner-portal|\/auth\/|\/users\/me|\/users\/:id$|api-keys|notifications|notification-preferences/, route);
 });
 
 test('every route with a guessed id: 4xx, or a read that shows nothing of anyone else', async () => {

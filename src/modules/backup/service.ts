@@ -43,7 +43,7 @@ let shapes: { root: Shape; scoped: Shape[] } | undefined;
 
 // Rollups the database keeps from other tables by triggers: restoring their sources rebuilds them,
 // so a backup leaves them out (restoring them as well would count every row twice).
-export const TRIGGER_KEPT = new Set(['activity_daily_counts', 'opportunity_stage_totals']);
+export const TRIGGER_KEPT = new Set(['activity_daily_counts', 'opportunity_stage_totals', 'opportunity_month_totals']);
 
 /**
  * The tables a backup holds, read from the drizzle schema index: the organisations table and

@@ -123,6 +123,7 @@ describe('org settings', () => {
       recycleAfterDays: 90,
       fiscalYearStartMonth: 1,
       repsSeeTeamNumbers: true,
+      recordVisibility: { leads: 'everyone', contacts: 'everyone', accounts: 'everyone', opportunities: 'everyone' },
       version: 0,
       updatedAt: null,
     });
