@@ -10,32 +10,38 @@ import { buildApp } from '../src/http/app.ts';
 import { createOrganization } from '../src/modules/orgs/service.ts';
 import { openTestDatabase, signIn, testConfig, testDatabaseKind } from './helpers.ts';
 
-/** Forwards connections to PostgreSQL until cut; `restore` listens again on the same port. */
-async function databaseProxy(upstream: URL): Promise<{ port: number; cut: () => Promise<void>; restore: () => Promise<void>; close: () => Promise<void> }> {
+/**
+ * Forwards connections to PostgreSQL. `cut` drops every connection and hangs up on new ones until
+ * `restore`, as a restarting server does. The proxy keeps its port all along: closing it would let
+ * another process on the machine take the port before the database "comes back".
+ */
+async function databaseProxy(upstream: URL): Promise<{ port: number; cut: () => void; restore: () => void; close: () => Promise<void> }> {
   const sockets = new Set<Socket>();
-  let server: Server;
-  const listen = (port: number) =>
-    new Promise<number>((resolve, reject) => {
-      server = createServer((client) => {
-        const database = connect(Number(upstream.port || 5432), upstream.hostname);
-        for (const socket of [client, database]) {
-          sockets.add(socket);
-          socket.on('close', () => sockets.delete(socket));
-          socket.on('error', () => {});
-        }
-        client.pipe(database).pipe(client);
-      });
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => resolve((server.address() as { port: number }).port));
-    });
-  const port = await listen(0);
-  const cut = async () => {
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      for (const socket of sockets) socket.destroy();
-    });
+  let down = false;
+  const server: Server = createServer((client) => {
+    client.on('error', () => {});
+    if (down) return void client.destroy();
+    const database = connect(Number(upstream.port || 5432), upstream.hostname);
+    for (const socket of [client, database]) {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', () => {});
+    }
+    client.pipe(database).pipe(client);
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port));
+  });
+  const cut = () => {
+    down = true;
+    for (const socket of sockets) socket.destroy();
   };
-  return { port, cut, restore: async () => void (await listen(port)), close: cut };
+  const close = async () => {
+    cut();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  };
+  return { port, cut, restore: () => void (down = false), close };
 }
 
 describe('PostgreSQL restarted under load', { skip: testDatabaseKind !== 'postgres' && 'needs PostgreSQL (PGlite runs in the process)' }, () => {
@@ -80,17 +86,21 @@ describe('PostgreSQL restarted under load', { skip: testDatabaseKind !== 'postgr
 
     await wait(1000);
     phase = 'down';
-    await proxy.cut();
-    await wait(2000);
-    assert.equal((await app.inject('/readyz')).statusCode, 503, 'readiness says the database is away');
-    await proxy.restore();
-    phase = 'after';
-    const restored = Date.now();
-    // Recovery needs nobody: the pool opens new connections on the next requests.
-    while (!outcomes.some((o) => o.phase === 'after' && o.status < 300) && Date.now() - restored < 10_000) await wait(50);
-    await wait(1000);
-    running = false;
-    await Promise.all(workers);
+    try {
+      proxy.cut();
+      await wait(2000);
+      assert.equal((await app.inject('/readyz')).statusCode, 503, 'readiness says the database is away');
+      proxy.restore();
+      phase = 'after';
+      const restored = Date.now();
+      // Recovery needs nobody: the pool opens new connections on the next requests.
+      while (!outcomes.some((o) => o.phase === 'after' && o.status < 300) && Date.now() - restored < 10_000) await wait(50);
+      await wait(1000);
+    } finally {
+      // The traffic stops whatever happened, or it would keep the test process alive.
+      running = false;
+      await Promise.all(workers);
+    }
 
     // A request in flight when the connections dropped belongs to the outage.
     const before = outcomes.filter((o) => o.ended === 'before');
