@@ -97,16 +97,17 @@ describe('owner changed by hand', () => {
   test('a merge: the duplicate’s clock is cancelled, and a survivor whose owner the merge changed hands its clock over', async () => {
     const { admin, anna, ben } = await slaOrg('Merge owner');
     const survivor = await routedLead(admin, 'Merge Co');
-    const duplicate = await ok(admin.post('/api/v1/leads', { company: 'Merge Co', ownerId: ben.userId }), 201);
+    // Both are routed to Anna with a clock each; the duplicate then moves to Ben, whose clock runs.
+    const duplicate = await routedLead(admin, 'Merge Co');
     assert.deepEqual((await clocks(admin, survivor.id)).map((c: Json) => [c.status, c.ownerId]), [['running', anna.userId]]);
-    // An explicit owner is not routed, so give the duplicate a clock through routing first.
-    await ok(admin.patch(`/api/v1/leads/${duplicate.id}`, { ownerId: anna.userId }));
     await ok(admin.post('/api/v1/leads/bulk', { ids: [duplicate.id], action: 'assign', ownerId: ben.userId }));
+    assert.deepEqual((await clocks(admin, duplicate.id)).map((c: Json) => [c.status, c.ownerId])[0], ['running', ben.userId]);
 
     await ok(admin.post('/api/v1/merges', { type: 'lead', survivorId: survivor.id, mergedIds: [duplicate.id], fieldChoices: { ownerId: duplicate.id } }), 201);
     const [fresh, old] = await clocks(admin, survivor.id);
     assert.deepEqual([fresh.status, fresh.ownerId], ['running', ben.userId], 'the new owner’s clock runs');
     assert.deepEqual([old.status, old.ownerId], ['cancelled', anna.userId]);
-    assert.ok((await clocks(admin, duplicate.id)).every((c: Json) => c.status !== 'running'), 'the merged-away lead waits for nobody');
+    const merged = await clocks(admin, duplicate.id);
+    assert.ok(merged.length > 0 && merged.every((c: Json) => c.status !== 'running'), 'the merged-away lead waits for nobody');
   });
 });
