@@ -582,9 +582,7 @@ export async function dueManualSteps(
     .where(and(...conditions))
     .orderBy(asc(sql`coalesce(${sequenceStepRuns.ranAt}, ${sequenceEnrollments.enrolledAt})`), asc(sequenceEnrollments.id))
     .limit(filter.channel ? filter.limit * 4 : filter.limit);
-  const sequenceIds = [...new Set(rows.map((r) => r.enrollment.sequenceId))];
-  const sequenceRows = sequenceIds.length ? await db.select().from(sequences).where(and(eq(sequences.orgId, actor.orgId), inArray(sequences.id, sequenceIds))) : [];
-  const byId = new Map(sequenceRows.map((s) => [s.id, sequenceView(s)]));
+  const byId = await sequenceViewsById(db, actor, rows.map((r) => r.enrollment.sequenceId));
   const steps: Omit<DueStep, 'name'>[] = [];
   for (const { enrollment, run } of rows) {
     const sequence = byId.get(enrollment.sequenceId);
@@ -607,6 +605,13 @@ export async function dueManualSteps(
     });
   }
   return withProspectNames(db, actor, steps.slice(0, filter.limit));
+}
+
+/** The sequences the enrollments belong to, by id, in one query. */
+async function sequenceViewsById(db: Db, actor: Actor, ids: string[]): Promise<Map<string, ReturnType<typeof sequenceView>>> {
+  const unique = [...new Set(ids)];
+  const rows = unique.length ? await db.select().from(sequences).where(and(eq(sequences.orgId, actor.orgId), inArray(sequences.id, unique))) : [];
+  return new Map(rows.map((s) => [s.id, sequenceView(s)]));
 }
 
 async function withProspectNames<S extends { subjectType: EnrollSubjectType; subjectId: string }>(db: Db, actor: Actor, steps: S[]): Promise<(S & { name: string })[]> {
@@ -643,9 +648,7 @@ export async function upcomingManualSteps(db: Db, actor: Actor, filter: { sender
     )
     .orderBy(asc(sequenceEnrollments.nextDueAt), asc(sequenceEnrollments.id))
     .limit(filter.limit * 4);
-  const sequenceIds = [...new Set(rows.map((r) => r.sequenceId))];
-  const sequenceRows = sequenceIds.length ? await db.select().from(sequences).where(and(eq(sequences.orgId, actor.orgId), inArray(sequences.id, sequenceIds))) : [];
-  const byId = new Map(sequenceRows.map((s) => [s.id, sequenceView(s)]));
+  const byId = await sequenceViewsById(db, actor, rows.map((r) => r.sequenceId));
   const steps: Omit<UpcomingStep, 'name'>[] = [];
   for (const enrollment of rows) {
     const sequence = byId.get(enrollment.sequenceId);
