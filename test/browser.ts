@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type APIRequestContext, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { Database } from '../src/core/db.ts';
 import { buildApp } from '../src/http/app.ts';
 import { createOrganization } from '../src/modules/orgs/service.ts';
@@ -67,9 +67,24 @@ export type AdminPage = {
   page: Page;
   /** What the page threw: a test ends by asserting it is empty. */
   pageErrors: string[];
-  /** The API as the signed-in admin (`path` from /api/v1), CSRF token included; an error answer fails the test. */
-  call: (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, data?: unknown) => Promise<Json>;
+  /** The API as the signed-in admin (see `signInAs`). */
+  call: ApiCall;
 };
+
+/** A call to the API under /api/v1 (`path` after it), CSRF token included; an error answer fails the test. */
+export type ApiCall = (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, data?: unknown) => Promise<Json>;
+
+/** Signs `email` in on a page's (or context's) request context; its cookie then serves the page too. */
+export async function signInAs(request: APIRequestContext, base: string, email: string): Promise<ApiCall> {
+  const login = await request.post(`${base}/api/v1/auth/login`, { data: { email, password: PASSWORD } });
+  assert.equal(login.status(), 200);
+  const { csrfToken } = (await login.json()) as { csrfToken: string };
+  return async (method, path, data) => {
+    const res = await request.fetch(`${base}/api/v1${path}`, { method, headers: { 'x-csrf-token': csrfToken }, ...(data === undefined ? {} : { data: data as Json }) });
+    assert.ok(res.status() < 300, `${method} ${path}: ${res.status()} ${await res.text()}`);
+    return (await res.json()) as Json;
+  };
+}
 
 /**
  * A new organisation with its admin signed in on a fresh page (en-GB, Berlin time): what most
@@ -85,13 +100,5 @@ export async function newOrgAdminPage(app: BrowserApp, orgName: string, options:
   page.on('pageerror', (error) => pageErrors.push(error.message));
   page.on('dialog', (dialog) => void dialog.accept());
 
-  const login = await page.request.post(`${app.base}/api/v1/auth/login`, { data: { email, password: PASSWORD } });
-  assert.equal(login.status(), 200);
-  const { csrfToken } = (await login.json()) as { csrfToken: string };
-  const call: AdminPage['call'] = async (method, path, data) => {
-    const res = await page.request.fetch(`${app.base}${path}`, { method, headers: { 'x-csrf-token': csrfToken }, ...(data === undefined ? {} : { data: data as Json }) });
-    assert.ok(res.status() < 300, `${method} ${path}: ${res.status()} ${await res.text()}`);
-    return (await res.json()) as Json;
-  };
-  return { email, context, page, pageErrors, call };
+  return { email, context, page, pageErrors, call: await signInAs(page.request, app.base, email) };
 }

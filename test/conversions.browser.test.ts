@@ -7,23 +7,14 @@ import { test } from 'node:test';
 import { type APIRequestContext } from 'playwright-core';
 import { createOrganization } from '../src/modules/orgs/service.ts';
 import { PASSWORD } from './helpers.ts';
-import { startBrowserApp, shoot } from './browser.ts';
+import { signInAs, startBrowserApp, shoot } from './browser.ts';
 
 const { database, browser, base } = await startBrowserApp();
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** Signs the page's browser context in and returns a writer for setting records up through the API. */
-async function signIn(request: APIRequestContext, email: string) {
-  const login = await request.post(`${base}/api/v1/auth/login`, { data: { email, password: PASSWORD } });
-  assert.equal(login.status(), 200);
-  const headers = { 'x-csrf-token': (await login.json()).csrfToken as string };
-  return async (method: 'POST' | 'PATCH' | 'PUT', path: string, data: unknown): Promise<Json> => {
-    const res = await request.fetch(`${base}/api/v1${path}`, { method, data, headers });
-    assert.ok(res.ok(), `${method} ${path}: ${res.status()} ${await res.text()}`);
-    return res.json();
-  };
-}
+const signIn = (request: APIRequestContext, email: string) => signInAs(request, base, email);
 
 async function qualifiedLead(write: Awaited<ReturnType<typeof signIn>>, company: string, email: string): Promise<Json> {
   const lead = await write('POST', '/leads', { firstName: 'Jo', lastName: 'Kunde', email, company, country: 'DE', notes: 'Wants a pilot in Q3' });

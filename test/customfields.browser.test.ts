@@ -7,22 +7,13 @@ import { test } from 'node:test';
 import { type Page } from 'playwright-core';
 import { createOrganization } from '../src/modules/orgs/service.ts';
 import { PASSWORD } from './helpers.ts';
-import { shoot, shootDesktopAndPhone, startBrowserApp } from './browser.ts';
+import { shoot, shootDesktopAndPhone, signInAs, startBrowserApp } from './browser.ts';
 
 const { database, browser, base } = await startBrowserApp();
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-async function signInPage(page: Page, email: string) {
-  const login = await page.request.post(`${base}/api/v1/auth/login`, { data: { email, password: PASSWORD } });
-  assert.equal(login.status(), 200);
-  const headers = { 'x-csrf-token': (await login.json()).csrfToken as string };
-  return async (method: 'POST' | 'PATCH', path: string, data: unknown): Promise<Json> => {
-    const res = await page.request.fetch(`${base}/api/v1${path}`, { method, data, headers });
-    assert.ok(res.ok(), `${method} ${path}: ${res.status()} ${await res.text()}`);
-    return res.json();
-  };
-}
+const signInPage = (page: Page, email: string) => signInAs(page.request, base, email);
 
 const noSideways = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
 const get = async (page: Page, path: string): Promise<Json> => (await page.request.get(`${base}/api/v1${path}`)).json();

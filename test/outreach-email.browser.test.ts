@@ -15,10 +15,10 @@ const { base } = app;
 test('compose and send from a lead, enroll from the leads list, a sequence with its metrics', { timeout: 180_000 }, async () => {
   const stamp = Date.now();
   const { page, pageErrors, call } = await newOrgAdminPage(app, 'Email Works', { timeout: 15_000 });
-  await call('POST', '/api/v1/email-templates', { name: 'Intro', subject: 'Hello {{lead.firstName}}', body: 'Hi {{lead.firstName}},\n\nhow does {{account.name}} follow up on leads?' });
-  const lead = await call('POST', '/api/v1/leads', { firstName: 'Mia', lastName: 'Koch', company: 'Koch Logistik', email: `mia-${stamp}@koch.example` });
-  await call('POST', '/api/v1/leads', { firstName: 'Tom', lastName: 'Berg', company: 'Berg AG', email: `tom-${stamp}@berg.example` });
-  await call('POST', '/api/v1/sequences', { name: 'Inbound follow-up', steps: [{ channel: 'auto_email', delayDays: 0, subject: 'Hi {{lead.firstName}}', body: 'x' }, { channel: 'call', delayDays: 2, note: 'Call them' }] });
+  await call('POST', '/email-templates', { name: 'Intro', subject: 'Hello {{lead.firstName}}', body: 'Hi {{lead.firstName}},\n\nhow does {{account.name}} follow up on leads?' });
+  const lead = await call('POST', '/leads', { firstName: 'Mia', lastName: 'Koch', company: 'Koch Logistik', email: `mia-${stamp}@koch.example` });
+  await call('POST', '/leads', { firstName: 'Tom', lastName: 'Berg', company: 'Berg AG', email: `tom-${stamp}@berg.example` });
+  await call('POST', '/sequences', { name: 'Inbound follow-up', steps: [{ channel: 'auto_email', delayDays: 0, subject: 'Hi {{lead.firstName}}', body: 'x' }, { channel: 'call', delayDays: 2, note: 'Call them' }] });
 
   // Compose from the lead's page.
   await page.goto(`${base}/leads/${lead.id}`);

@@ -15,14 +15,14 @@ test('work the call queue, see Today, and use a timeline on a phone', { timeout:
   const { context, page, pageErrors, call } = await newOrgAdminPage(app, 'Outreach Works');
   // Calling hours around the clock, so the test does not depend on when it runs.
   const allDay = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '24:00']]]));
-  await call('PUT', '/api/v1/call-settings', { callingHours: allDay });
-  await call('POST', '/api/v1/call-scripts', { name: 'Discovery', body: 'Hi {{firstName}}, this is Ada from Leadflow. Is {{company}} still hiring reps?', isDefault: true });
-  await call('PUT', '/api/v1/activity-goals', { scope: 'org', calls: 4, connects: 2, emails: 10 });
+  await call('PUT', '/call-settings', { callingHours: allDay });
+  await call('POST', '/call-scripts', { name: 'Discovery', body: 'Hi {{firstName}}, this is Ada from Leadflow. Is {{company}} still hiring reps?', isDefault: true });
+  await call('PUT', '/activity-goals', { scope: 'org', calls: 4, connects: 2, emails: 10 });
   const leads = [];
   for (const [first, company, country] of [['Anna', 'Berg GmbH', 'DE'], ['Bruno', 'Costa Lda', 'PT'], ['Chloé', 'Dubois SA', 'FR']] as const) {
-    leads.push(await call('POST', '/api/v1/leads', { firstName: first, lastName: 'Prospect', company, country, phone: '+49 30 555 0100', status: 'working' }));
+    leads.push(await call('POST', '/leads', { firstName: first, lastName: 'Prospect', company, country, phone: '+49 30 555 0100', status: 'working' }));
   }
-  const dnc = await call('POST', '/api/v1/leads', { firstName: 'Dora', lastName: 'Nocall', company: 'Quiet AG', country: 'DE', phone: '+49 30 555 0199', doNotCall: true, status: 'working' });
+  const dnc = await call('POST', '/leads', { firstName: 'Dora', lastName: 'Nocall', company: 'Quiet AG', country: 'DE', phone: '+49 30 555 0199', doNotCall: true, status: 'working' });
 
   // The queue: one prospect, the script filled in, a tel: link; the do-not-call lead held back.
   await page.goto(`${base}/calls`);
@@ -55,10 +55,10 @@ test('work the call queue, see Today, and use a timeline on a phone', { timeout:
   await page.getByText('Nobody to call right now.').waitFor();
 
   const called = leads.find((l) => `${l.firstName} ${l.lastName}` === firstName)!;
-  const timeline = await call('GET', `/api/v1/leads/${called.id}/timeline?kind=call_connected`);
+  const timeline = await call('GET', `/leads/${called.id}/timeline?kind=call_connected`);
   assert.equal(timeline.data[0].summary, 'Connected (4 min)');
   assert.equal(timeline.data[0].details.notes, 'Hiring 3 reps in Q3, wants pricing');
-  const tasks = await call('GET', `/api/v1/tasks?subjectType=lead&subjectId=${called.id}`);
+  const tasks = await call('GET', `/tasks?subjectType=lead&subjectId=${called.id}`);
   assert.equal(tasks.data.length, 1, 'the call-back');
 
   // Today: two calls of four, one connect of two, as rings.

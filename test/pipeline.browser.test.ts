@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createOrganization } from '../src/modules/orgs/service.ts';
 import { PASSWORD } from './helpers.ts';
-import { newOrgAdminPage, startBrowserApp, shoot } from './browser.ts';
+import { newOrgAdminPage, signInAs, startBrowserApp, shoot } from './browser.ts';
 
 const app = await startBrowserApp();
 const { database, browser, base } = app;
@@ -15,19 +15,19 @@ const { database, browser, base } = app;
 test('drag a deal across the board, meet a stage gate, open the deal and its account', { timeout: 90_000 }, async () => {
   const { context, page, pageErrors, call } = await newOrgAdminPage(app, 'Northwind Traders');
 
-  const account = await call('POST', '/api/v1/accounts', { name: 'Globex Corporation', industry: 'Manufacturing', employeeCount: 800 });
-  const hank = await call('POST', '/api/v1/contacts', { firstName: 'Hank', lastName: 'Scorpio', title: 'CEO', email: 'hank@globex.test', accountId: account.id });
-  const frank = await call('POST', '/api/v1/contacts', { firstName: 'Frank', lastName: 'Grimes', title: 'Head of IT', accountId: account.id });
-  await call('PUT', `/api/v1/accounts/${account.id}/key-players/${hank.id}`, { roles: ['decision_maker', 'economic_buyer'] });
-  await call('PUT', `/api/v1/accounts/${account.id}/key-players/${frank.id}`, { roles: ['champion'], reportsToContactId: hank.id });
-  const manager = await call('POST', '/api/v1/users', { email: `amy-${Date.now()}@leadflow.test`, name: 'Amy Account', role: 'manager', password: PASSWORD });
-  await call('PUT', `/api/v1/accounts/${account.id}/team/${manager.id}`, { role: 'account_manager' });
-  const product = await call('POST', '/api/v1/products', { sku: 'PLAT', name: 'Platform', billing: 'recurring', prices: [{ currency: 'USD', unitPrice: 4_900 }] });
-  const deal = await call('POST', '/api/v1/opportunities', { name: 'Globex platform rollout', accountId: account.id, currency: 'USD', nextStep: 'Demo for IT' });
+  const account = await call('POST', '/accounts', { name: 'Globex Corporation', industry: 'Manufacturing', employeeCount: 800 });
+  const hank = await call('POST', '/contacts', { firstName: 'Hank', lastName: 'Scorpio', title: 'CEO', email: 'hank@globex.test', accountId: account.id });
+  const frank = await call('POST', '/contacts', { firstName: 'Frank', lastName: 'Grimes', title: 'Head of IT', accountId: account.id });
+  await call('PUT', `/accounts/${account.id}/key-players/${hank.id}`, { roles: ['decision_maker', 'economic_buyer'] });
+  await call('PUT', `/accounts/${account.id}/key-players/${frank.id}`, { roles: ['champion'], reportsToContactId: hank.id });
+  const manager = await call('POST', '/users', { email: `amy-${Date.now()}@leadflow.test`, name: 'Amy Account', role: 'manager', password: PASSWORD });
+  await call('PUT', `/accounts/${account.id}/team/${manager.id}`, { role: 'account_manager' });
+  const product = await call('POST', '/products', { sku: 'PLAT', name: 'Platform', billing: 'recurring', prices: [{ currency: 'USD', unitPrice: 4_900 }] });
+  const deal = await call('POST', '/opportunities', { name: 'Globex platform rollout', accountId: account.id, currency: 'USD', nextStep: 'Demo for IT' });
   for (const [name, amount, closeDate] of [['Globex pilot', 1_200_000, '2027-01-15'], ['Globex analytics', 4_500_000, '2027-02-01'], ['Globex support', 800_000, '2027-03-10']] as const) {
-    await call('POST', '/api/v1/opportunities', { name, accountId: account.id, currency: 'USD', amount, closeDate });
+    await call('POST', '/opportunities', { name, accountId: account.id, currency: 'USD', amount, closeDate });
   }
-  await call('POST', `/api/v1/opportunities/${deal.id}/line-items`, { productId: product.id, quantity: 25, discountPercent: 15, termMonths: 12 });
+  await call('POST', `/opportunities/${deal.id}/line-items`, { productId: product.id, quantity: 25, discountPercent: 15, termMonths: 12 });
 
   await page.goto(`${base}/opportunities`);
   const qualification = page.getByRole('listitem', { name: 'Qualification', exact: true });
@@ -88,23 +88,15 @@ test('sales setup (stage gates, price book, deal policy) and a manager deciding 
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);
     page.on('pageerror', (error) => pageErrors.push(error.message));
-    const login = await page.request.post(`${base}/api/v1/auth/login`, { data: { email: who, password: PASSWORD } });
-    assert.equal(login.status(), 200);
-    const { csrfToken } = (await login.json()) as { csrfToken: string };
-    const call = async (method: 'POST' | 'PUT' | 'GET', path: string, data?: unknown) => {
-      const res = await page.request.fetch(`${base}${path}`, { method, headers: { 'x-csrf-token': csrfToken }, ...(data ? { data: data as Record<string, unknown> } : {}) });
-      assert.ok(res.status() < 300, `${path}: ${await res.text()}`);
-      return (await res.json()) as Record<string, unknown> & { id: string };
-    };
-    return { context, page, call };
+    return { context, page, call: await signInAs(page.request, base, who) };
   };
   const pageErrors: string[] = [];
   const admin = await signedIn(email, { width: 1440, height: 900 });
   const managerEmail = `mia-${stamp}@leadflow.test`;
   const repEmail = `rex-${stamp}@leadflow.test`;
-  await admin.call('POST', '/api/v1/users', { email: managerEmail, name: 'Mia Manager', role: 'manager', password: PASSWORD });
-  await admin.call('POST', '/api/v1/users', { email: repEmail, name: 'Rex Rep', role: 'rep', password: PASSWORD });
-  const platform = await admin.call('POST', '/api/v1/products', { sku: 'PLAT', name: 'Platform', billing: 'recurring', prices: [{ currency: 'USD', unitPrice: 4_900 }] });
+  await admin.call('POST', '/users', { email: managerEmail, name: 'Mia Manager', role: 'manager', password: PASSWORD });
+  await admin.call('POST', '/users', { email: repEmail, name: 'Rex Rep', role: 'rep', password: PASSWORD });
+  const platform = await admin.call('POST', '/products', { sku: 'PLAT', name: 'Platform', billing: 'recurring', prices: [{ currency: 'USD', unitPrice: 4_900 }] });
 
   // Admin, desktop: a stage gate, a product with two list prices, the discount threshold.
   const { page } = admin;
@@ -112,7 +104,7 @@ test('sales setup (stage gates, price book, deal policy) and a manager deciding 
   await page.getByRole('group', { name: 'To enter “Negotiation” a deal needs' }).getByRole('checkbox', { name: 'Products (line items)' }).check();
   await page.getByRole('button', { name: 'Save pipeline' }).click();
   await page.getByText('Saved New business').waitFor();
-  const pipelines = (await admin.call('GET', '/api/v1/pipelines')) as unknown as { data: { stages: { name: string; gates: string[] }[] }[] };
+  const pipelines = (await admin.call('GET', '/pipelines')) as unknown as { data: { stages: { name: string; gates: string[] }[] }[] };
   assert.ok(pipelines.data[0]!.stages.find((s) => s.name === 'Negotiation')!.gates.includes('products'));
   await shoot(page, 'setup-pipelines-desktop');
 
@@ -135,14 +127,14 @@ test('sales setup (stage gates, price book, deal policy) and a manager deciding 
   await page.getByRole('spinbutton', { name: 'Manager approval above (%)' }).fill('12');
   await page.getByRole('button', { name: 'Save deal policy' }).click();
   await page.getByText('Deal policy saved').waitFor();
-  assert.equal(((await admin.call('GET', '/api/v1/deal-policy')) as unknown as { managerDiscountPercent: number }).managerDiscountPercent, 12);
+  assert.equal(((await admin.call('GET', '/deal-policy')) as unknown as { managerDiscountPercent: number }).managerDiscountPercent, 12);
   await shoot(page, 'setup-policy-desktop');
 
   // The rep discounts 15 % (above 12 %) and submits: the manager is told.
   const rep = await signedIn(repEmail, { width: 1440, height: 900 });
-  const deal = await rep.call('POST', '/api/v1/opportunities', { name: 'Initech TPS rollout', currency: 'USD' });
-  await rep.call('POST', `/api/v1/opportunities/${deal.id}/line-items`, { productId: platform.id, quantity: 10, discountPercent: 15, termMonths: 12 });
-  await rep.call('POST', `/api/v1/opportunities/${deal.id}/approvals`, { comment: 'Multi-year next time' });
+  const deal = await rep.call('POST', '/opportunities', { name: 'Initech TPS rollout', currency: 'USD' });
+  await rep.call('POST', `/opportunities/${deal.id}/line-items`, { productId: platform.id, quantity: 10, discountPercent: 15, termMonths: 12 });
+  await rep.call('POST', `/opportunities/${deal.id}/approvals`, { comment: 'Multi-year next time' });
   await rep.context.close();
 
   // Manager, 390 px: the bell counts it, the inbox decides it with a note, by keyboard.
@@ -166,7 +158,7 @@ test('sales setup (stage gates, price book, deal policy) and a manager deciding 
   await mobile.getByRole('link', { name: 'History' }).click();
   await mobile.getByText('“Fine for a 3-year term”').waitFor();
   await shoot(mobile, 'approval-history-390');
-  const decided = (await manager.call('GET', `/api/v1/opportunities/${deal.id}/approvals`)) as unknown as { standing: { state: string }[] };
+  const decided = (await manager.call('GET', `/opportunities/${deal.id}/approvals`)) as unknown as { standing: { state: string }[] };
   assert.deepEqual(decided.standing.map((s) => s.state), ['approved']);
 
   await mobile.goto(`${base}/sales-setup/products`);

@@ -12,10 +12,10 @@ const { base } = app;
 
 test('set a quota, read the leaderboard, submit a call and see the statistical forecast at 390 px', { timeout: 120_000 }, async () => {
   const { context, page, pageErrors, call } = await newOrgAdminPage(app, 'Quota Traders', { viewport: { width: 390, height: 844 }, timeout: 15_000 });
-  const rep = await call('POST', '/api/v1/users', { email: `rhea-${Date.now()}@leadflow.test`, name: 'Rhea Rep', role: 'rep', password: PASSWORD });
+  const rep = await call('POST', '/users', { email: `rhea-${Date.now()}@leadflow.test`, name: 'Rhea Rep', role: 'rep', password: PASSWORD });
   const today = new Date().toISOString().slice(0, 10);
-  await call('POST', '/api/v1/opportunities', { name: 'Initech rollout', currency: 'USD', amount: 4_000_000, closeDate: today, ownerId: rep.id });
-  await call('POST', '/api/v1/opportunities', { name: 'Umbrella pilot', currency: 'USD', amount: 1_500_000, closeDate: today });
+  await call('POST', '/opportunities', { name: 'Initech rollout', currency: 'USD', amount: 4_000_000, closeDate: today, ownerId: rep.id });
+  await call('POST', '/opportunities', { name: 'Umbrella pilot', currency: 'USD', amount: 1_500_000, closeDate: today });
 
   await page.goto(`${base}/quotas`);
   await page.getByRole('heading', { name: 'Quotas', level: 1 }).waitFor();

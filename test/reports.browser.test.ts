@@ -12,9 +12,9 @@ const { base } = app;
 test('the reports page draws the built-in dashboard; the editor makes, reorders, shares, renames and deletes one', { timeout: 150_000 }, async () => {
   const { context, page, pageErrors, call } = await newOrgAdminPage(app, 'Report Makers', { viewport: { width: 1280, height: 900 }, timeout: 15_000 });
   const today = new Date().toISOString().slice(0, 10);
-  await call('POST', '/api/v1/leads', { firstName: 'Lena', lastName: 'Lead', company: 'Initech', source: 'web' });
-  await call('POST', '/api/v1/opportunities', { name: 'Initech rollout', currency: 'USD', amount: 4_000_000, closeDate: today });
-  await call('POST', '/api/v1/opportunities', { name: 'Globex pilot', currency: 'EUR', amount: 1_500_000, closeDate: today });
+  await call('POST', '/leads', { firstName: 'Lena', lastName: 'Lead', company: 'Initech', source: 'web' });
+  await call('POST', '/opportunities', { name: 'Initech rollout', currency: 'USD', amount: 4_000_000, closeDate: today });
+  await call('POST', '/opportunities', { name: 'Globex pilot', currency: 'EUR', amount: 1_500_000, closeDate: today });
 
   // The admin opens on the manager's built-in dashboard; its pipeline chart is in one currency.
   await page.goto(`${base}/reports`);

@@ -13,15 +13,15 @@ const { base } = app;
 test('territories, a rule set with a dry run, a routed lead with its reason, and my territory', { timeout: 120_000 }, async () => {
   const stamp = Date.now();
   const { page, pageErrors, call } = await newOrgAdminPage(app, 'Routing Works');
-  const rep = async (name: string) => call('POST', '/api/v1/users', { email: `${name.toLowerCase()}-${stamp}@leadflow.test`, name, role: 'rep', password: PASSWORD });
+  const rep = async (name: string) => call('POST', '/users', { email: `${name.toLowerCase()}-${stamp}@leadflow.test`, name, role: 'rep', password: PASSWORD });
   const anna = await rep('Anna');
   const ben = await rep('Ben');
-  await call('POST', '/api/v1/territories', { name: 'EMEA', criteria: { countries: ['DE', 'AT', 'CH', 'FR', 'GB'] } });
+  await call('POST', '/territories', { name: 'EMEA', criteria: { countries: ['DE', 'AT', 'CH', 'FR', 'GB'] } });
   for (const [name, country, touched] of [['Bayern Motoren', 'DE', false], ['Wiener Bank', 'AT', true], ['Zürich Re', 'CH', true]] as const) {
-    const account = await call('POST', '/api/v1/accounts', { name, country });
-    if (touched) await call('POST', `/api/v1/accounts/${account.id}/notes`, { text: 'Intro call, wants a demo' });
+    const account = await call('POST', '/accounts', { name, country });
+    if (touched) await call('POST', `/accounts/${account.id}/notes`, { text: 'Intro call, wants a demo' });
   }
-  for (let i = 0; i < 6; i += 1) await call('POST', '/api/v1/leads', { company: `Prospect ${i}`, country: ['DE', 'FR', 'AT'][i % 3], employeeCount: 50 + i * 100, ownerId: null });
+  for (let i = 0; i < 6; i += 1) await call('POST', '/leads', { company: `Prospect ${i}`, country: ['DE', 'FR', 'AT'][i % 3], employeeCount: 50 + i * 100, ownerId: null });
 
   // The tree editor: a territory under EMEA with both reps.
   await page.goto(`${base}/routing/territories`);
@@ -72,7 +72,7 @@ test('territories, a rule set with a dry run, a routed lead with its reason, and
   await page.getByText('Version 1 now routes new leads').waitFor();
 
   // A new lead is routed; the decision log says why.
-  const lead = await call('POST', '/api/v1/leads', { firstName: 'Jana', lastName: 'Novak', company: 'Graz GmbH', country: 'AT' });
+  const lead = await call('POST', '/leads', { firstName: 'Jana', lastName: 'Novak', company: 'Graz GmbH', country: 'AT' });
   assert.ok([anna.id, ben.id].includes(lead.ownerId));
   await page.getByRole('link', { name: 'Decisions and SLA' }).click();
   await page.getByRole('table', { name: 'Routing decisions' }).getByText(/rule 1 "DACH by territory" matched: country=AT/).waitFor();

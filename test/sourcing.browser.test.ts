@@ -73,8 +73,8 @@ test('a web form brings a lead in; it is qualified and scored; a duplicate pair 
   await shootDesktopAndPhone(page, 'sourcing-lead');
 
   // Two leads for one person (same email in other case): review, keep B's company, merge, undo.
-  const first = await call('POST', '/api/v1/leads', { firstName: 'Ada', lastName: 'Lovelace', email: `ada-${stamp}@analytical.test`, company: 'Analytical Engines' });
-  const second = await call('POST', '/api/v1/leads', { firstName: 'Ada', lastName: 'Lovelace', email: `ADA-${stamp}@analytical.test`, company: 'Analytical Engines Ltd', title: 'CTO' });
+  const first = await call('POST', '/leads', { firstName: 'Ada', lastName: 'Lovelace', email: `ada-${stamp}@analytical.test`, company: 'Analytical Engines' });
+  const second = await call('POST', '/leads', { firstName: 'Ada', lastName: 'Lovelace', email: `ADA-${stamp}@analytical.test`, company: 'Analytical Engines Ltd', title: 'CTO' });
   await page.goto(`${base}/sourcing/duplicates`);
   const group = page.getByRole('list', { name: 'Likely duplicates' }).getByRole('listitem').filter({ hasText: 'Same email' });
   await group.getByText('Analytical Engines Ltd').waitFor();
@@ -85,7 +85,7 @@ test('a web form brings a lead in; it is qualified and scored; a duplicate pair 
   await shootDesktopAndPhone(page, 'sourcing-merge');
   await dialog.getByRole('button', { name: 'Merge 2 records' }).click();
   await page.getByText(/Merged 2 records into/).waitFor();
-  const merged = await call('GET', `/api/v1/leads/${first.id}`);
+  const merged = await call('GET', `/leads/${first.id}`);
   assert.equal(merged.company, 'Analytical Engines Ltd');
   assert.equal(merged.title, 'CTO');
 
@@ -95,7 +95,7 @@ test('a web form brings a lead in; it is qualified and scored; a duplicate pair 
   await page.getByRole('button', { name: 'Undo merge into Ada Lovelace' }).click();
   await page.getByText('Merge undone: the records are back as they were').waitFor();
   await page.getByRole('table', { name: 'Merges' }).getByText(/Undone/).waitFor();
-  const [restoredFirst, restoredSecond] = await Promise.all([call('GET', `/api/v1/leads/${first.id}`), call('GET', `/api/v1/leads/${second.id}`)]);
+  const [restoredFirst, restoredSecond] = await Promise.all([call('GET', `/leads/${first.id}`), call('GET', `/leads/${second.id}`)]);
   assert.equal(restoredFirst.company, 'Analytical Engines');
   assert.equal(restoredSecond.deletedAt, null);
 
